@@ -1,0 +1,79 @@
+/**
+ * The composition root: builds repositories and services from validated configuration. Every entry point
+ * (Lambda, report job, local server, tests) gets its object graph here, so there is one wiring.
+ */
+import type { ApiConfig } from "./config";
+import { documentClient, s3Client, secretsManagerClient } from "./aws/clients";
+import type { AppDependencies } from "./http/create-app";
+import { createLogger, loggerAuditSink, type AppLogger, type AuditSink } from "./observability/logger";
+import { createEmfMetrics, type ShopMetrics } from "./observability/metrics";
+import { LoginAttemptRepository } from "./repositories/login-attempt-repository";
+import { OrderRepository } from "./repositories/order-repository";
+import { ProductRepository } from "./repositories/product-repository";
+import { ReportStore } from "./repositories/report-store";
+import { SessionRepository } from "./repositories/session-repository";
+import { UserRepository } from "./repositories/user-repository";
+import { WeeklyOrderReader } from "./repositories/weekly-order-reader";
+import { AuthService } from "./services/auth-service";
+import { CursorCodec } from "./services/cursor-codec";
+import { OrderService } from "./services/order-service";
+import { PasswordHasher } from "./services/password-hasher";
+import { ProductService } from "./services/product-service";
+import { ReportService } from "./services/report-service";
+import { secretsManagerSigningKey, staticSigningKey, type SigningKeyProvider } from "./services/signing-key";
+import { TokenService } from "./services/token-service";
+
+export interface ContainerOverrides {
+  readonly logger?: AppLogger;
+  readonly audit?: AuditSink;
+  readonly metrics?: ShopMetrics;
+  readonly now?: () => Date;
+  readonly swaggerUiDir?: string;
+}
+
+function signingKeyFor(config: ApiConfig): SigningKeyProvider {
+  if (config.jwt.secretArn) return secretsManagerSigningKey(config.jwt.secretArn, secretsManagerClient);
+  return staticSigningKey(config.jwt.secret!);
+}
+
+export function createDependencies(config: ApiConfig, overrides: ContainerOverrides = {}): AppDependencies {
+  const now = overrides.now ?? (() => new Date());
+  const logger = overrides.logger ?? createLogger(config.serviceName);
+  const metrics = overrides.metrics ?? createEmfMetrics(config.serviceName);
+  const names = config.tableNames;
+
+  const orderRepository = new OrderRepository(documentClient, names.orders, names.products, names.idempotencyKeys);
+  const productRepository = new ProductRepository(documentClient, names.products);
+  const signingKey = signingKeyFor(config);
+  const cursors = new CursorCodec(signingKey);
+  const tokens = new TokenService(signingKey, config.jwt);
+
+  return {
+    tokens,
+    auth: new AuthService({
+      users: new UserRepository(documentClient, names.users),
+      sessions: new SessionRepository(documentClient, names.sessions, names.refreshTokens),
+      loginAttempts: new LoginAttemptRepository(documentClient, names.loginAttempts),
+      passwords: new PasswordHasher(config.passwordScryptLogN),
+      tokens,
+      metrics,
+      refreshTokenTtlSeconds: config.jwt.refreshTokenTtlSeconds,
+      now,
+    }),
+    products: new ProductService(productRepository, cursors, now),
+    orders: new OrderService(orderRepository, productRepository, cursors, metrics, now),
+    reports: new ReportService(
+      new WeeklyOrderReader(documentClient, names.orders),
+      new ReportStore(s3Client, config.reportsBucket),
+      now,
+    ),
+    logger,
+    audit: overrides.audit ?? loggerAuditSink(logger),
+    swaggerUiDir: overrides.swaggerUiDir ?? config.swaggerUiDir ?? defaultSwaggerUiDir(),
+  };
+}
+
+/** In the Lambda image the bundle sits in /var/task/api and Swagger UI's files in /var/task/swagger-ui. */
+function defaultSwaggerUiDir(): string {
+  return `${__dirname}/../swagger-ui`;
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm start`: the whole API on one machine. Starts DynamoDB Local and s3rver (or uses the endpoints in
+ * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3), creates the tables and bucket if missing, makes sure
+ * the admin from ADMIN_EMAIL / ADMIN_PASSWORD exists, and serves on PORT. Ctrl-C stops everything it started.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { ConfigError, loadApiConfig } from "../config";
+import { createDependencies } from "../container";
+import { createApp } from "../http/create-app";
+import { JavaMissingError } from "../local/local-aws";
+import { startLocalEnvironment } from "../local/local-environment";
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError([`PORT: must be a port number, got ${process.env.PORT}`]);
+  const local = await startLocalEnvironment({ dataDir: process.env.DATA_DIR ?? ".data", persistent: true });
+
+  const swaggerUiDir = path.dirname(createRequire(__filename).resolve("swagger-ui-dist/package.json"));
+  const deps = createDependencies(loadApiConfig(), { swaggerUiDir });
+  if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
+    const outcome = await deps.auth.ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, name: "Administrator" });
+    console.log(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}`);
+  }
+
+  const server = createApp(deps).listen(port, () => {
+    const { port: bound } = server.address() as { port: number };
+    console.log(`Shop API listening on http://localhost:${bound} (docs: http://localhost:${bound}/docs)`);
+    console.log(`Ready in ${Math.round(performance.now() - startedAt)} ms; data in ${path.resolve(process.env.DATA_DIR ?? ".data")}`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    server.closeAllConnections();
+    server.close(() => void local.stop().then(() => process.exit(0)));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof JavaMissingError ? error.message : error);
+  process.exit(1);
+});

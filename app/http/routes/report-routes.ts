@@ -1,0 +1,19 @@
+import { Router } from "express";
+import { parseIsoWeek } from "../../domain/iso-week";
+import type { ReportService } from "../../services/report-service";
+import type { TokenService } from "../../services/token-service";
+import { authenticate, requireAdmin } from "../middleware/authenticate";
+import { WeeklyReportRequest } from "../schemas";
+import { validate } from "../validate";
+
+export function reportRoutes(reports: ReportService, tokens: TokenService): Router {
+  const router = Router();
+
+  router.post("/weekly", authenticate(tokens), requireAdmin(), async (req, res) => {
+    const { week } = validate(WeeklyReportRequest, req.body ?? {}, "body");
+    const range = week === undefined ? reports.currentWeek() : parseIsoWeek(week)!;
+    res.json(await reports.generate(range));
+  });
+
+  return router;
+}

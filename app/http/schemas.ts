@@ -1,0 +1,156 @@
+/**
+ * The API's request and response schemas: the same zod objects validate requests and generate the
+ * OpenAPI document (`/openapi.json`), so the two cannot drift apart. Request bodies are strict: an
+ * unknown field is a 400, never silently ignored.
+ */
+import { z } from "zod";
+import { parseIsoWeek } from "../domain/iso-week";
+
+const id = z.uuid({ version: "v4" });
+const email = z.email().max(254);
+const timestamp = z.iso.datetime();
+const cents = z.number().int().min(0).max(1_000_000_000);
+
+export const RegisterRequest = z
+  .strictObject({
+    email,
+    password: z.string().min(10).max(128),
+    name: z.string().trim().min(1).max(100),
+  })
+  .meta({ id: "RegisterRequest" });
+
+export const LoginRequest = z
+  .strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(128) })
+  .meta({ id: "LoginRequest" });
+
+export const RefreshTokenRequest = z
+  .strictObject({ refreshToken: z.string().min(1).max(512) })
+  .meta({ id: "RefreshTokenRequest" });
+
+export const User = z
+  .object({ id, email, name: z.string(), role: z.enum(["customer", "admin"]), createdAt: timestamp })
+  .meta({ id: "User" });
+
+export const Me = User.omit({ createdAt: true }).meta({ id: "Me" });
+
+export const TokenPair = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    tokenType: z.literal("Bearer"),
+    expiresIn: z.number().int().meta({ description: "Lifetime of the access token in seconds" }),
+  })
+  .meta({ id: "TokenPair" });
+
+const productFields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000),
+  priceCents: cents,
+  stock: z.number().int().min(0).max(1_000_000),
+  category: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, "letters, digits, spaces, '_' and '-' only"),
+};
+
+export const CreateProductRequest = z
+  .strictObject({ ...productFields, description: productFields.description.optional() })
+  .meta({ id: "CreateProductRequest" });
+
+export const UpdateProductRequest = z
+  .strictObject({
+    name: productFields.name.optional(),
+    description: productFields.description.optional(),
+    priceCents: productFields.priceCents.optional(),
+    stock: productFields.stock.optional(),
+    category: productFields.category.optional(),
+  })
+  .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
+    message: "at least one field must be given",
+  })
+  .meta({ id: "UpdateProductRequest" });
+
+export const Product = z
+  .object({ id, ...productFields, createdAt: timestamp, updatedAt: timestamp })
+  .meta({ id: "Product" });
+
+const limit = z.coerce.number().int().min(1).max(100).default(20);
+const cursor = z.string().min(1).max(2048).optional();
+
+export const ListProductsQuery = z.object({ limit, cursor, category: productFields.category.optional() });
+export const ListOrdersQuery = z.object({ limit, cursor, userId: id.optional() });
+
+export const IdPath = z.object({ id });
+
+export const CreateOrderRequest = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ productId: id, quantity: z.number().int().min(1).max(100) }))
+      .min(1)
+      .max(50)
+      .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, {
+        message: "each product may appear only once",
+      }),
+  })
+  .meta({ id: "CreateOrderRequest" });
+
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, "1-255 visible ASCII characters")
+  .meta({ description: "Makes a retry of POST /orders safe: the same key and body return the first result" });
+
+export const Order = z
+  .object({
+    id,
+    userId: id,
+    items: z.array(z.object({ productId: id, name: z.string(), quantity: z.number().int(), unitPriceCents: cents })),
+    totalCents: z.number().int(),
+    status: z.enum(["PLACED", "CANCELLED"]),
+    createdAt: timestamp,
+    cancelledAt: timestamp.optional(),
+  })
+  .meta({ id: "Order" });
+
+export const WeeklyReportRequest = z
+  .strictObject({
+    week: z
+      .string()
+      .refine((week) => parseIsoWeek(week) !== undefined, "must be an ISO week such as 2026-W07")
+      .optional(),
+  })
+  .meta({ id: "WeeklyReportRequest" });
+
+export const WeeklyReport = z
+  .object({
+    week: z.string(),
+    from: timestamp,
+    to: timestamp,
+    orderCount: z.number().int(),
+    cancelledCount: z.number().int(),
+    unitsSold: z.number().int(),
+    revenueCents: z.number().int(),
+    topProducts: z.array(
+      z.object({ productId: id, name: z.string(), quantity: z.number().int(), revenueCents: z.number().int() }),
+    ),
+    generatedAt: timestamp,
+    location: z.string().meta({ description: "S3 URI of the stored report" }),
+  })
+  .meta({ id: "WeeklyReport" });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    correlationId: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details" });
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id: name });
+
+export const ProductPage = pageOf(Product, "ProductPage");
+export const OrderPage = pageOf(Order, "OrderPage");

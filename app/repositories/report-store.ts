@@ -1,0 +1,30 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+
+/** Weekly reports as JSON objects under `reports/weekly/` in the reports bucket. */
+export class ReportStore {
+  constructor(
+    private readonly s3: () => Promise<S3Client>,
+    private readonly bucket: string,
+  ) {}
+
+  /** The S3 URI a week's report is written to. */
+  locationOf(week: string): string {
+    return `s3://${this.bucket}/${this.keyOf(week)}`;
+  }
+
+  async save(week: string, report: unknown): Promise<void> {
+    const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), import("@aws-sdk/client-s3")]);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.keyOf(week),
+        Body: JSON.stringify(report, null, 2),
+        ContentType: "application/json",
+      }),
+    );
+  }
+
+  private keyOf(week: string): string {
+    return `reports/weekly/${week}.json`;
+  }
+}

@@ -1,0 +1,107 @@
+import { cancellationReasons, commands, type DocumentClientProvider } from "./dynamo";
+
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly email: string;
+  /** Epoch seconds; also the table's TTL attribute. */
+  readonly expiresAt: number;
+  readonly spentAt?: string;
+}
+
+export interface SessionRecord {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly expiresAt: number;
+  readonly revokedAt?: string;
+}
+
+export type RotateOutcome = "rotated" | "already-spent" | "session-revoked";
+
+/**
+ * Login sessions and their refresh tokens. A token is stored only as its SHA-256 hash, is spent by its
+ * first use, and a spent token stays stored (until its TTL) so that a second use is recognised as theft.
+ */
+export class SessionRepository {
+  constructor(
+    private readonly db: DocumentClientProvider,
+    private readonly sessionsTable: string,
+    private readonly tokensTable: string,
+  ) {}
+
+  async start(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
+    const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.sessionsTable, Item: { ...session } } },
+          { Put: { TableName: this.tokensTable, Item: { ...firstToken } } },
+        ],
+      }),
+    );
+  }
+
+  async findToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
+    const { Item: item } = await db.send(
+      new GetCommand({ TableName: this.tokensTable, Key: { tokenHash }, ConsistentRead: true }),
+    );
+    return item as RefreshTokenRecord | undefined;
+  }
+
+  /** Spends `current` and stores `next` in one transaction, provided the session is still live. */
+  async rotate(current: RefreshTokenRecord, next: RefreshTokenRecord, now: string): Promise<RotateOutcome> {
+    const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tokensTable,
+                Key: { tokenHash: current.tokenHash },
+                UpdateExpression: "SET spentAt = :now",
+                ConditionExpression: "attribute_exists(tokenHash) AND attribute_not_exists(spentAt)",
+                ExpressionAttributeValues: { ":now": now },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.sessionsTable,
+                Key: { sessionId: current.sessionId },
+                ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
+              },
+            },
+            { Put: { TableName: this.tokensTable, Item: { ...next } } },
+          ],
+        }),
+      );
+      return "rotated";
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0]?.Code === "ConditionalCheckFailed") return "already-spent";
+      if (reasons[1]?.Code === "ConditionalCheckFailed") return "session-revoked";
+      throw error;
+    }
+  }
+
+  /** Ends the session: every refresh token of its family stops working. Idempotent. */
+  async revokeSession(sessionId: string, now: string): Promise<void> {
+    const [db, { UpdateCommand }] = await Promise.all([this.db(), commands()]);
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: this.sessionsTable,
+          Key: { sessionId },
+          UpdateExpression: "SET revokedAt = :now",
+          ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
+          ExpressionAttributeValues: { ":now": now },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { isoWeekRangeOf, previousIsoWeek, type IsoWeekRange } from "../domain/iso-week";
+import type { WeeklyReport } from "../domain/models";
+import type { WeeklyOrderReader } from "../repositories/weekly-order-reader";
+import type { ReportStore } from "../repositories/report-store";
+
+const TOP_PRODUCTS = 10;
+
+/**
+ * The weekly sales summary. It reads one ISO week's orders through the week index page by page and
+ * keeps only running totals and one entry per product, so memory follows the catalogue, not the orders.
+ */
+export class ReportService {
+  constructor(
+    private readonly orders: WeeklyOrderReader,
+    private readonly store: ReportStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  currentWeek(): IsoWeekRange {
+    return isoWeekRangeOf(this.now());
+  }
+
+  lastWeek(): IsoWeekRange {
+    return previousIsoWeek(this.now());
+  }
+
+  async generate(range: IsoWeekRange): Promise<WeeklyReport> {
+    let orderCount = 0;
+    let cancelledCount = 0;
+    let unitsSold = 0;
+    let revenueCents = 0;
+    const byProduct = new Map<string, { productId: string; name: string; quantity: number; revenueCents: number }>();
+
+    for await (const page of this.orders.ordersOfWeek(range.week)) {
+      for (const order of page) {
+        orderCount++;
+        if (order.status === "CANCELLED") {
+          cancelledCount++;
+          continue;
+        }
+        for (const line of order.items) {
+          const lineRevenue = line.quantity * line.unitPriceCents;
+          unitsSold += line.quantity;
+          revenueCents += lineRevenue;
+          const entry = byProduct.get(line.productId) ?? { productId: line.productId, name: line.name, quantity: 0, revenueCents: 0 };
+          entry.quantity += line.quantity;
+          entry.revenueCents += lineRevenue;
+          byProduct.set(line.productId, entry);
+        }
+      }
+    }
+
+    const topProducts = [...byProduct.values()]
+      .sort((a, b) => b.revenueCents - a.revenueCents || b.quantity - a.quantity || a.productId.localeCompare(b.productId))
+      .slice(0, TOP_PRODUCTS);
+    const report: WeeklyReport = {
+      week: range.week,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      orderCount,
+      cancelledCount,
+      unitsSold,
+      revenueCents,
+      topProducts,
+      generatedAt: this.now().toISOString(),
+      location: this.store.locationOf(range.week),
+    };
+    await this.store.save(range.week, report);
+    return report;
+  }
+}

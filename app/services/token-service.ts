@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { UnauthorizedError } from "../domain/errors";
+import type { Principal } from "../domain/models";
+import type { SigningKeyProvider } from "./signing-key";
+
+export interface TokenSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly accessTokenTtlSeconds: number;
+}
+
+/** Marks a JWT as an access token, so no other token this service might sign is accepted in its place. */
+const ACCESS_TOKEN_USE = "access";
+
+type JsonWebToken = typeof import("jsonwebtoken");
+
+/** jsonwebtoken is CommonJS: depending on the loader its functions sit on the namespace or on `default`. */
+const jwt = async (): Promise<JsonWebToken> => {
+  const loaded = (await import("jsonwebtoken")) as JsonWebToken & { default?: JsonWebToken };
+  return loaded.default ?? loaded;
+};
+
+/** HS256 access tokens: the algorithm, issuer, audience and expiry are all checked on every verify. */
+export class TokenService {
+  constructor(
+    private readonly signingKey: SigningKeyProvider,
+    private readonly settings: TokenSettings,
+  ) {}
+
+  async issueAccessToken(principal: Principal): Promise<{ accessToken: string; expiresIn: number }> {
+    const [{ sign }, key] = await Promise.all([jwt(), this.signingKey()]);
+    const accessToken = sign({ email: principal.email, role: principal.role, token_use: ACCESS_TOKEN_USE }, key, {
+      algorithm: "HS256",
+      subject: principal.userId,
+      issuer: this.settings.issuer,
+      audience: this.settings.audience,
+      expiresIn: this.settings.accessTokenTtlSeconds,
+      jwtid: randomUUID(),
+    });
+    return { accessToken, expiresIn: this.settings.accessTokenTtlSeconds };
+  }
+
+  async verifyAccessToken(token: string): Promise<Principal> {
+    const [{ verify }, key] = await Promise.all([jwt(), this.signingKey()]);
+    let claims: unknown;
+    try {
+      claims = verify(token, key, {
+        algorithms: ["HS256"],
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+      });
+    } catch {
+      throw new UnauthorizedError("The access token is invalid or expired");
+    }
+    const { sub, email, role, token_use: tokenUse } = (claims ?? {}) as Record<string, unknown>;
+    if (tokenUse !== ACCESS_TOKEN_USE || typeof sub !== "string" || typeof email !== "string" || (role !== "admin" && role !== "customer")) {
+      throw new UnauthorizedError("The access token is invalid or expired");
+    }
+    return { userId: sub, email, role };
+  }
+}
