@@ -1,4 +1,4 @@
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import helmet from "helmet";
 import type { AppLogger, AuditSink } from "../observability/logger";
 import type { AuthService } from "../services/auth-service";
@@ -6,7 +6,7 @@ import type { OrderService } from "../services/order-service";
 import type { ProductService } from "../services/product-service";
 import type { ReportService } from "../services/report-service";
 import type { TokenService } from "../services/token-service";
-import { auditTrail } from "./middleware/audit";
+import { auditTrail, rememberMountPath } from "./middleware/audit";
 import { correlationId } from "./middleware/correlation-id";
 import { errorHandler, notFound } from "./middleware/error-handler";
 import { jsonBody } from "./middleware/json-body";
@@ -40,11 +40,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use(auditTrail(deps.audit));
   app.use(jsonBody());
 
+  const mount = (path: string, router: Router) => app.use(path, rememberMountPath(path), router);
   app.use(operationRoutes(deps.swaggerUiDir));
-  app.use("/auth", authRoutes(deps.auth, deps.tokens));
-  app.use("/products", productRoutes(deps.products, deps.tokens));
-  app.use("/orders", orderRoutes(deps.orders, deps.tokens));
-  app.use("/admin/reports", reportRoutes(deps.reports, deps.tokens));
+  mount("/auth", authRoutes(deps.auth, deps.tokens));
+  mount("/products", productRoutes(deps.products, deps.tokens));
+  mount("/orders", orderRoutes(deps.orders, deps.tokens));
+  mount("/admin/reports", reportRoutes(deps.reports, deps.tokens));
 
   app.use(notFound());
   app.use(errorHandler(deps.logger));

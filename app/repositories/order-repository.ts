@@ -22,8 +22,10 @@ export interface IdempotencyRecord {
 export type PlaceOutcome =
   | { readonly kind: "placed" }
   | { readonly kind: "insufficient-stock"; readonly productIds: string[] }
-  | { readonly kind: "missing-products"; readonly productIds: string[] }
-  /** A price changed, a concurrent transaction touched the same items, or the idempotency key was taken. */
+  /**
+   * A product changed (price, stock or existence), a concurrent transaction touched the same items, or
+   * the idempotency key was taken: the caller re-reads and tries again.
+   */
   | { readonly kind: "retry"; readonly idempotencyKeyTaken: boolean };
 
 export type CancelOutcome = { readonly kind: "cancelled" } | { readonly kind: "not-placed" } | { readonly kind: "retry" };
@@ -69,15 +71,15 @@ export class OrderRepository {
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      const missing: string[] = [];
       const short: string[] = [];
+      // DynamoDB returns the failing item (ReturnValuesOnConditionCheckFailure); DynamoDB Local does
+      // not, and then the caller's retry re-reads the products and finds the cause itself.
       decrements.forEach((line, index) => {
         const reason = reasons[index];
-        if (reason?.Code !== "ConditionalCheckFailed") return;
-        if (!reason.Item) missing.push(line.productId);
-        else if (Number(reason.Item.stock) < line.quantity) short.push(line.productId);
+        if (reason?.Code === "ConditionalCheckFailed" && reason.Item && Number(reason.Item.stock) < line.quantity) {
+          short.push(line.productId);
+        }
       });
-      if (missing.length > 0) return { kind: "missing-products", productIds: missing };
       if (short.length > 0) return { kind: "insufficient-stock", productIds: short };
       const idempotencyReason = idempotency ? reasons[decrements.length + 1] : undefined;
       return { kind: "retry", idempotencyKeyTaken: idempotencyReason?.Code === "ConditionalCheckFailed" };

@@ -56,6 +56,8 @@ export class OrderService {
       const catalogue = await this.products.getMany(request.items.map((line) => line.productId));
       const unknown = request.items.filter((line) => !catalogue.has(line.productId)).map((line) => line.productId);
       if (unknown.length > 0) throw new UnprocessableError(`Unknown product(s): ${unknown.join(", ")}`);
+      const short = request.items.filter((line) => catalogue.get(line.productId)!.stock < line.quantity);
+      if (short.length > 0) throw new InsufficientStockError(short.map((line) => line.productId));
 
       const lines: OrderLine[] = request.items.map((line) => {
         const product = catalogue.get(line.productId)!;
@@ -85,8 +87,6 @@ export class OrderService {
         case "placed":
           this.metrics.orderPlaced(order.totalCents);
           return { status: 201, body: order, replayed: false };
-        case "missing-products":
-          throw new UnprocessableError(`Unknown product(s): ${outcome.productIds.join(", ")}`);
         case "insufficient-stock":
           throw new InsufficientStockError(outcome.productIds);
         case "retry":

@@ -20,7 +20,7 @@ export function auditTrail(sink: AuditSink): RequestHandler {
           ip: req.ip ?? null,
           at: new Date().toISOString(),
           method: req.method,
-          route: routeOf(req),
+          route: routeOf(req, res.locals.mountPath),
           status: res.statusCode,
           correlationId: String(res.locals.correlationId),
         });
@@ -30,8 +30,20 @@ export function auditTrail(sink: AuditSink): RequestHandler {
   };
 }
 
+/**
+ * Records where a router is mounted. Express resets `req.baseUrl` when an error leaves the router, so
+ * the audit line would otherwise lose the `/auth` of `/auth/login` on every failed login.
+ */
+export function rememberMountPath(mountPath: string): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.mountPath = mountPath;
+    next();
+  };
+}
+
 /** The route pattern (`/orders/:id/cancel`) when one matched, so ids do not fragment the audit trail. */
-function routeOf(req: Request): string {
+function routeOf(req: Request, mountPath: unknown): string {
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof pattern === "string" ? `${req.baseUrl}${pattern}` : req.path.slice(0, 256);
+  if (typeof pattern !== "string") return req.path.slice(0, 256);
+  return `${typeof mountPath === "string" ? mountPath : ""}${pattern === "/" && mountPath ? "" : pattern}`;
 }

@@ -1,0 +1,108 @@
+/**
+ * The real local stand-ins for the app tests: one DynamoDB Local (in memory) and one s3rver per test
+ * run, started on first use and stopped by the root hook. Each test context gets its own table prefix,
+ * so suites never see each other's data.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { loadApiConfig, type ApiConfig } from "../../app/config";
+import { createDependencies } from "../../app/container";
+import { physicalTableName, tableList } from "../../app/data/tables";
+import type { AppDependencies } from "../../app/http/create-app";
+import { createApp } from "../../app/http/create-app";
+import { ensureTables } from "../../app/local/create-resources";
+import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
+import type { AuditEvent, AppLogger } from "../../app/observability/logger";
+import type { ShopMetrics } from "../../app/observability/metrics";
+import type { Express } from "express";
+
+let environment: Promise<{ local: LocalEnvironment; dataDir: string }> | undefined;
+
+export function localEnvironment(): Promise<{ local: LocalEnvironment; dataDir: string }> {
+  environment ??= (async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-test-"));
+    const local = await startLocalEnvironment({ dataDir, persistent: false, tablePrefix: "shop-test", bucket: "shop-test-reports" });
+    return { local, dataDir };
+  })();
+  return environment;
+}
+
+export async function stopLocalEnvironment(): Promise<void> {
+  if (!environment) return;
+  const { local, dataDir } = await environment;
+  environment = undefined;
+  await local.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+export const swaggerUiDir = path.dirname(createRequire(__filename).resolve("swagger-ui-dist/package.json"));
+
+export const silentLogger: AppLogger & { errors: unknown[] } = {
+  errors: [],
+  debug() {},
+  info() {},
+  warn() {},
+  error(...args: unknown[]) {
+    silentLogger.errors.push(args);
+  },
+};
+
+export interface RecordedMetrics extends ShopMetrics {
+  readonly ordersPlaced: number[];
+  failedLogins: number;
+}
+
+export interface TestContext {
+  readonly app: Express;
+  readonly deps: AppDependencies;
+  readonly config: ApiConfig;
+  readonly audit: AuditEvent[];
+  readonly metrics: RecordedMetrics;
+  readonly tablePrefix: string;
+  /** Moves the context's clock (services read time only through it). */
+  setNow(date: Date | undefined): void;
+}
+
+/** A fresh app over fresh tables in the shared DynamoDB Local, with recording audit and metrics sinks. */
+export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+  await localEnvironment();
+  const tablePrefix = `t-${randomUUID().slice(0, 8)}`;
+  const tableEnv = Object.fromEntries(tableList.map((t) => [t.envVar, physicalTableName(tablePrefix, t)]));
+  const client = new DynamoDBClient({});
+  await ensureTables(client, (t) => tableEnv[t.envVar]);
+  client.destroy();
+
+  const config = loadApiConfig({ ...process.env, ...tableEnv, PASSWORD_SCRYPT_LOG_N: "10", ...overrides });
+  const audit: AuditEvent[] = [];
+  const metrics: RecordedMetrics = {
+    ordersPlaced: [],
+    failedLogins: 0,
+    orderPlaced(totalCents) {
+      this.ordersPlaced.push(totalCents);
+    },
+    loginFailed() {
+      this.failedLogins++;
+    },
+  };
+  let fixedNow: Date | undefined;
+  const deps = createDependencies(config, {
+    audit: (event) => audit.push(event),
+    metrics,
+    logger: silentLogger,
+    swaggerUiDir,
+    now: () => fixedNow ?? new Date(),
+  });
+  return {
+    app: createApp(deps),
+    deps,
+    config,
+    audit,
+    metrics,
+    tablePrefix,
+    setNow: (date) => (fixedNow = date),
+  };
+}
