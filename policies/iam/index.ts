@@ -1,0 +1,22 @@
+import { noPartialWildcardActions, noWildcardActions } from "./actions";
+import { noAdminManagedPolicies } from "./managed-policies";
+import { noNotElements } from "./not-elements";
+import { documentParseable } from "./parseable";
+import { passRoleNamedRoles } from "./pass-role";
+import { resourcePolicyNotPublic } from "./resource-policies";
+import { noWildcardResources } from "./resources";
+import { oidcTrustPinned, trustNoPublicPrincipal } from "./trust";
+
+/** Least privilege in every IAM document the stack declares: identity, trust and resource policies. */
+export const iamPolicies = [
+  documentParseable,
+  noWildcardActions,
+  noWildcardResources,
+  noNotElements,
+  passRoleNamedRoles,
+  trustNoPublicPrincipal,
+  oidcTrustPinned,
+  resourcePolicyNotPublic,
+  noAdminManagedPolicies,
+  noPartialWildcardActions,
+];

@@ -1,0 +1,59 @@
+import { resourceScope } from "../lib/iam-patterns";
+import { stringListSetting } from "../lib/policy";
+import { documentPolicy, quoteList } from "./document-policy";
+
+/** Actions that only accept `Resource: "*"`: AWS offers no ARN to scope them to. */
+export const defaultStarOnlyActions = [
+  "ecr:GetAuthorizationToken",
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "xray:GetSamplingStatisticSummaries",
+  "cloudwatch:PutMetricData",
+  "sts:GetCallerIdentity",
+];
+
+interface Config {
+  starOnlyActions: string[];
+}
+
+export const noWildcardResources = documentPolicy<Config>({
+  name: "iam-no-wildcard-resources",
+  description:
+    'Identity policies must name the resources they grant: no Allow on `"*"` or on an ARN that names every ' +
+    "resource of a type (`table/*`, `function:*`), except for actions that only accept `*` (setting " +
+    "`starOnlyActions`). The objects of one bucket (`bucket/*`) and one log group's streams (`:*`) are scoped.",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Grant on the exact ARNs the stack created (e.g. `table.arn`, `pulumi.interpolate`${bucket.arn}/reports/*``); " +
+    "move actions that only accept `*` into their own statement.",
+  kinds: ["identity"],
+  configSchema: {
+    properties: {
+      starOnlyActions: stringListSetting(
+        'Actions allowed on Resource "*" because AWS offers no resource ARN for them.',
+        defaultStarOnlyActions,
+      ),
+    },
+  },
+  check(statement, { config }) {
+    if (statement.effect !== "Allow") {
+      return [];
+    }
+    const starOnly = new Set(config.starOnlyActions.map((action) => action.toLowerCase()));
+    const scopedActions = statement.actions.filter((action) => !starOnly.has(action.toLowerCase()));
+    if (scopedActions.length === 0) {
+      return [];
+    }
+    return statement.resources
+      .map((resource) => ({ resource, scope: resourceScope(resource) }))
+      .filter(({ scope }) => scope !== "scoped")
+      .map(
+        ({ resource, scope }) =>
+          `Allow of ${quoteList(scopedActions)} on resource "${resource}" names ` +
+          `${scope === "all" ? "every resource" : "every resource of its type"}; ` +
+          "name the exact ARNs the stack created instead.",
+      );
+  },
+});

@@ -1,0 +1,10 @@
+import { PolicyPack } from "@pulumi/policy";
+import { packName, policies } from "./pack";
+
+new PolicyPack(packName, {
+  displayName: "Shop guardrails",
+  description:
+    "Least-privilege IAM in every document, and the settings that keep the shop's serverless stack private, encrypted, audited and recoverable.",
+  provider: "aws",
+  policies,
+});

@@ -1,0 +1,59 @@
+import type {
+  PolicyConfigSchema,
+  ResourceValidation,
+  ResourceValidationArgs,
+  StackValidationArgs,
+} from "@pulumi/policy";
+
+/**
+ * Restricts a validation to some resource types.
+ *
+ * With one type the function carries `__pulumiType`, the marker `validateResourceOfType` sets: the runtime
+ * then skips every other resource without deserialising its inputs, which is most of the pack's cost.
+ */
+export function forTypes(
+  types: readonly string[],
+  appliesTo: string,
+  validate: ResourceValidation,
+): ResourceValidation {
+  const wanted = new Set(types);
+  const filtered: ResourceValidation = (args, reportViolation) => {
+    if (!wanted.has(args.type)) {
+      args.notApplicable(`Policy only applies to ${appliesTo}`);
+    }
+    return validate(args, reportViolation);
+  };
+  if (types.length === 1) {
+    Object.assign(filtered, { __pulumiType: types[0] });
+  }
+  return filtered;
+}
+
+/** The values a config schema declares as `default`. */
+export function configDefaults(schema: PolicyConfigSchema): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(schema.properties)) {
+    if (property.default !== undefined) {
+      defaults[key] = property.default;
+    }
+  }
+  return defaults;
+}
+
+/**
+ * The policy's configuration with the schema defaults filled in.
+ *
+ * The CLI fills defaults in before `Configure`, but a pack started without `--policy-pack-config` (or the
+ * in-process harness) receives nothing, so the defaults are applied here as well from the same schema.
+ */
+export function readConfig<T extends object>(
+  args: Pick<ResourceValidationArgs | StackValidationArgs, "getConfig">,
+  schema: PolicyConfigSchema,
+): T {
+  return { ...configDefaults(schema), ...args.getConfig<Partial<T>>() } as T;
+}
+
+/** A schema property holding a list of strings, with its default. */
+export function stringListSetting(description: string, defaults: readonly string[]) {
+  return { type: "array" as const, items: { type: "string" as const }, description, default: [...defaults] };
+}

@@ -1,0 +1,188 @@
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { parseDocument, type Statement } from "./lib/iam-document";
+import { actionCovers } from "./lib/iam-patterns";
+import { copyKnown, knownOrUndefined } from "./lib/known";
+import { forTypes } from "./lib/policy";
+import { awsTypes, s3BucketTypes } from "./lib/resource-types";
+import { findReferrers } from "./lib/stack";
+
+const publicCannedAcls = ["public-read", "public-read-write", "authenticated-read"];
+const publicGroupUris = [
+  "http://acs.amazonaws.com/groups/global/AllUsers",
+  "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
+
+function publicGranteeUris(
+  grants: unknown,
+  granteeOf: (grant: Record<string, unknown>) => unknown,
+): string[] {
+  if (!Array.isArray(grants)) {
+    return [];
+  }
+  return grants
+    .map((grant) => granteeOf(grant as Record<string, unknown>))
+    .filter((uri): uri is string => typeof uri === "string" && publicGroupUris.includes(uri));
+}
+
+export const noPublicAcl: ResourceValidationPolicy = {
+  name: "s3-no-public-acl",
+  description:
+    "S3 buckets must not be opened by an ACL: no public canned ACL (`public-read`, `public-read-write`, " +
+    "`authenticated-read`) and no grant to AllUsers or AuthenticatedUsers, on `Bucket`, `BucketAcl` or the " +
+    "deprecated `BucketV2`/`BucketAclV2` aliases.",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Remove the ACL (buckets are private by default) and share objects through a scoped bucket policy.",
+  validateResource: forTypes(
+    [...s3BucketTypes, awsTypes.s3BucketAcl, awsTypes.s3BucketAclV2],
+    "S3 buckets and bucket ACLs",
+    (args, reportViolation) => {
+      const acl = knownOrUndefined(() => args.props.acl);
+      if (typeof acl === "string" && publicCannedAcls.includes(acl.toLowerCase())) {
+        reportViolation(
+          `acl "${acl}" makes the bucket readable by others; remove it (buckets are private by default).`,
+        );
+      }
+      const uris = s3BucketTypes.some((type) => type === args.type)
+        ? publicGranteeUris(copyKnown(() => args.props.grants).value, (grant) => grant.uri)
+        : publicGranteeUris(
+            copyKnown(() => args.props.accessControlPolicy?.grants).value,
+            (grant) => (grant.grantee as Record<string, unknown> | undefined)?.uri,
+          );
+      for (const uri of uris) {
+        reportViolation(`a grant to "${uri}" makes the bucket readable by others; remove the grant.`);
+      }
+    },
+  ),
+};
+
+const blockFlags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+
+export const publicAccessBlockComplete: ResourceValidationPolicy = {
+  name: "s3-public-access-block-complete",
+  description:
+    "A public access block must set all four flags (blockPublicAcls, blockPublicPolicy, ignorePublicAcls, " +
+    "restrictPublicBuckets); each one left off is a way to make the bucket public.",
+  enforcementLevel: "mandatory",
+  remediationSteps: "Set all four flags to true.",
+  validateResource: forTypes(
+    [awsTypes.s3BucketPublicAccessBlock, awsTypes.s3AccountPublicAccessBlock],
+    "S3 public access blocks",
+    (args, reportViolation) => {
+      const missing = blockFlags.filter((flag) => args.props[flag] !== true);
+      if (missing.length > 0) {
+        reportViolation(
+          `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not true; set all four flags to true.`,
+        );
+      }
+    },
+  ),
+};
+
+function buckets(resources: readonly PolicyResource[]): PolicyResource[] {
+  return resources.filter((resource) => s3BucketTypes.some((type) => type === resource.type));
+}
+
+/** The bucket name and ARN: what `bucket` inputs and policy ARNs refer to. */
+const bucketKeys = ["bucket", "arn"];
+
+export const bucketPublicAccessBlock: StackValidationPolicy = {
+  name: "s3-bucket-public-access-block",
+  description:
+    "Every S3 bucket must have a public access block (or the stack an account-wide one), so no later ACL or policy can make it public.",
+  enforcementLevel: "mandatory",
+  remediationSteps: "Add an `aws.s3.BucketPublicAccessBlock` for the bucket with all four flags true.",
+  validateStack: (args, reportViolation) => {
+    if (args.resources.some((resource) => resource.type === awsTypes.s3AccountPublicAccessBlock)) {
+      return;
+    }
+    for (const bucket of buckets(args.resources)) {
+      if (
+        findReferrers(args.resources, bucket, awsTypes.s3BucketPublicAccessBlock, "bucket", bucketKeys)
+          .length === 0
+      ) {
+        reportViolation(
+          `bucket "${bucket.name}" has no public access block; add an aws.s3.BucketPublicAccessBlock for it.`,
+          bucket.urn,
+        );
+      }
+    }
+  },
+};
+
+/** A Deny for everyone of every S3 action when `aws:SecureTransport` is false. */
+function deniesInsecureTransport(statement: Statement): boolean {
+  return (
+    statement.effect === "Deny" &&
+    statement.principals.some((principal) => principal.type === "*" || principal.value === "*") &&
+    statement.actions.some(
+      (action) => actionCovers(action, "s3:GetObject") && actionCovers(action, "s3:PutObject"),
+    ) &&
+    statement.conditions.some(
+      (condition) =>
+        condition.key === "aws:securetransport" &&
+        condition.operator.toLowerCase().startsWith("bool") &&
+        condition.values.some((value) => value.toLowerCase() === "false"),
+    )
+  );
+}
+
+function documentDeniesInsecureTransport(read: () => unknown): boolean {
+  const parsed = parseDocument(copyKnown(read).value);
+  return parsed.ok && parsed.statements.some(deniesInsecureTransport);
+}
+
+export const bucketTlsOnly: StackValidationPolicy = {
+  name: "s3-bucket-tls-only",
+  description:
+    "S3 buckets should refuse plain HTTP: a bucket policy that denies every S3 action when `aws:SecureTransport` is false.",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    'Add a bucket policy statement: Deny, Principal "*", Action "s3:*", the bucket and its objects, Condition `Bool: { "aws:SecureTransport": "false" }`.',
+  validateStack: (args, reportViolation) => {
+    for (const bucket of buckets(args.resources)) {
+      const policies = findReferrers(args.resources, bucket, awsTypes.s3BucketPolicy, "bucket", bucketKeys);
+      const tlsOnly =
+        documentDeniesInsecureTransport(() => bucket.props.policy) ||
+        policies.some((policy) => documentDeniesInsecureTransport(() => policy.props.policy));
+      if (!tlsOnly) {
+        reportViolation(
+          `bucket "${bucket.name}" accepts requests without TLS; add a bucket policy that denies aws:SecureTransport false.`,
+          bucket.urn,
+        );
+      }
+    }
+  },
+};
+
+export const bucketVersioning: StackValidationPolicy = {
+  name: "s3-bucket-versioning",
+  description: "S3 buckets should keep object versions, so an overwritten or deleted object can be restored.",
+  enforcementLevel: "advisory",
+  remediationSteps: 'Add an `aws.s3.BucketVersioning` with `versioningConfiguration: { status: "Enabled" }`.',
+  validateStack: (args, reportViolation) => {
+    for (const bucket of buckets(args.resources)) {
+      const inline = knownOrUndefined(() => bucket.props.versioning?.enabled) === true;
+      const separate = [awsTypes.s3BucketVersioning, awsTypes.s3BucketVersioningV2]
+        .flatMap((type) => findReferrers(args.resources, bucket, type, "bucket", bucketKeys))
+        .some(
+          (versioning) =>
+            knownOrUndefined(() => versioning.props.versioningConfiguration?.status) === "Enabled",
+        );
+      if (!inline && !separate) {
+        reportViolation(
+          `bucket "${bucket.name}" does not keep versions; enable versioning on it.`,
+          bucket.urn,
+        );
+      }
+    }
+  },
+};
+
+export const s3Policies = [
+  noPublicAcl,
+  publicAccessBlockComplete,
+  bucketPublicAccessBlock,
+  bucketTlsOnly,
+  bucketVersioning,
+];
