@@ -1,0 +1,188 @@
+/**
+ * The stack's settings, read once from Pulumi config and checked before any resource is declared.
+ *
+ * Every key, its type, description and default live in the `config:` schema of `Pulumi.yaml` (the CLI
+ * applies those defaults, and so does `scripts/lib/program-under-mocks.ts`); this module only reads the
+ * values and rejects combinations the schema cannot express, naming every problem at once. Environments
+ * differ only through these values: no component ever asks which stack it runs in.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const projectName = "shop-infra";
+
+/** Which program the stack runs: the shop itself, or the delivery pipeline that deploys it (issue 5). */
+export type StackKind = "app" | "ci";
+
+export type LambdaArchitecture = "x86_64" | "arm64";
+
+/** Retention periods CloudWatch Logs accepts; anything else fails at deploy time, so fail at preview. */
+export const cloudWatchRetentionDays: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export interface FunctionSettings {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly reservedConcurrency: number;
+}
+
+export interface StackSettings {
+  readonly project: string;
+  readonly stack: string;
+  readonly stackKind: StackKind;
+  /** `<namePrefix>-<stack>`: the prefix of every physical name, so stacks can share an account. */
+  readonly resourcePrefix: string;
+  readonly region: string;
+  readonly owner: string;
+  readonly logRetentionDays: number;
+  readonly forceDelete: boolean;
+  readonly deletionProtection: boolean;
+  readonly kmsDeletionWindowDays: number;
+  readonly secretRecoveryWindowDays: number;
+  readonly architecture: LambdaArchitecture;
+  readonly imageTag?: string;
+  readonly lambdaBaseDigest?: string;
+  readonly untaggedImageExpiryDays: number;
+  readonly releaseImagesToKeep: number;
+  readonly api: FunctionSettings & {
+    readonly throttlingRateLimit: number;
+    readonly throttlingBurstLimit: number;
+    readonly corsOrigins: readonly string[];
+    readonly jwtIssuer: string;
+    readonly jwtAudience: string;
+    readonly domain?: { readonly domainName: string; readonly hostedZoneId: string };
+  };
+  readonly report: FunctionSettings & {
+    readonly scheduleExpression: string;
+    readonly expirationDays: number;
+  };
+  readonly logLevel: string;
+  readonly tablesCustomerManagedKey: boolean;
+  readonly alarmEmail?: string;
+  readonly auditLogRetentionDays: number;
+  readonly auditBucketExpirationDays: number;
+}
+
+const logLevels = ["DEBUG", "INFO", "WARN", "ERROR"];
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const digestPattern = /^sha256:[0-9a-f]{64}$/;
+
+/** Reads and validates the current stack's config. Throws one error listing every problem. */
+export function readStackSettings(): StackSettings {
+  const config = new pulumi.Config(projectName);
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+
+  const stack = pulumi.getStack();
+  const stackKind = config.require("stackKind");
+  check(stackKind === "app" || stackKind === "ci", `${projectName}:stackKind must be "app" or "ci", got "${stackKind}"`);
+
+  const region = new pulumi.Config("aws").get("region") ?? "";
+  check(region !== "", "aws:region must be set in the stack file");
+
+  const retention = (key: string) => {
+    const days = config.requireNumber(key);
+    check(cloudWatchRetentionDays.includes(days), `${projectName}:${key} must be one of ${cloudWatchRetentionDays.join(", ")}`);
+    return days;
+  };
+  const positive = (key: string, max = Number.MAX_SAFE_INTEGER) => {
+    const value = config.requireNumber(key);
+    check(Number.isInteger(value) && value >= 1 && value <= max, `${projectName}:${key} must be an integer in 1..${max}`);
+    return value;
+  };
+  const optional = (key: string) => {
+    const value = config.require(key).trim();
+    return value === "" ? undefined : value;
+  };
+
+  const architecture = config.require("architecture");
+  check(architecture === "x86_64" || architecture === "arm64", `${projectName}:architecture must be "x86_64" or "arm64"`);
+
+  const corsOrigins = config.requireObject<string[]>("corsOrigins");
+  check(
+    Array.isArray(corsOrigins) && corsOrigins.every((o) => typeof o === "string" && /^https?:\/\/[^*\s/]+$/.test(o)),
+    `${projectName}:corsOrigins must list exact origins such as "https://shop.example.com" (no "*", no path)`,
+  );
+
+  const logLevel = config.require("logLevel");
+  check(logLevels.includes(logLevel), `${projectName}:logLevel must be one of ${logLevels.join(", ")}`);
+
+  const alarmEmail = optional("alarmEmail");
+  check(alarmEmail === undefined || emailPattern.test(alarmEmail), `${projectName}:alarmEmail is not an email address`);
+  check(
+    !config.requireBoolean("alarmEmailRequired") || alarmEmail !== undefined,
+    `${projectName}:alarmEmail is required on this stack (alarmEmailRequired is true)`,
+  );
+
+  const lambdaBaseDigest = optional("lambdaBaseDigest");
+  check(
+    lambdaBaseDigest === undefined || digestPattern.test(lambdaBaseDigest),
+    `${projectName}:lambdaBaseDigest must look like sha256:<64 hex>`,
+  );
+
+  const domainName = optional("apiDomainName");
+  const hostedZoneId = optional("apiHostedZoneId");
+  check(
+    (domainName === undefined) === (hostedZoneId === undefined),
+    `${projectName}:apiDomainName and ${projectName}:apiHostedZoneId are set together or not at all`,
+  );
+
+  const kmsDeletionWindowDays = config.requireNumber("kmsDeletionWindowDays");
+  check(
+    Number.isInteger(kmsDeletionWindowDays) && kmsDeletionWindowDays >= 7 && kmsDeletionWindowDays <= 30,
+    `${projectName}:kmsDeletionWindowDays must be an integer in 7..30`,
+  );
+  const secretRecoveryWindowDays = config.requireNumber("secretRecoveryWindowDays");
+  check(
+    secretRecoveryWindowDays === 0 || (secretRecoveryWindowDays >= 7 && secretRecoveryWindowDays <= 30),
+    `${projectName}:secretRecoveryWindowDays must be 0 (delete at once) or in 7..30`,
+  );
+
+  const settings: StackSettings = {
+    project: pulumi.getProject(),
+    stack,
+    stackKind: stackKind as StackKind,
+    resourcePrefix: `${config.require("namePrefix")}-${stack}`,
+    region,
+    owner: config.require("owner"),
+    logRetentionDays: retention("logRetentionDays"),
+    forceDelete: config.requireBoolean("forceDelete"),
+    deletionProtection: config.requireBoolean("deletionProtection"),
+    kmsDeletionWindowDays,
+    secretRecoveryWindowDays,
+    architecture: architecture as LambdaArchitecture,
+    imageTag: optional("imageTag"),
+    lambdaBaseDigest,
+    untaggedImageExpiryDays: positive("untaggedImageExpiryDays"),
+    releaseImagesToKeep: positive("releaseImagesToKeep"),
+    api: {
+      memoryMb: positive("apiMemoryMb", 10240),
+      timeoutSeconds: positive("apiTimeoutSeconds", 29),
+      reservedConcurrency: positive("apiReservedConcurrency"),
+      throttlingRateLimit: positive("apiThrottlingRateLimit"),
+      throttlingBurstLimit: positive("apiThrottlingBurstLimit"),
+      corsOrigins,
+      jwtIssuer: config.require("jwtIssuer"),
+      jwtAudience: config.require("jwtAudience"),
+      domain: domainName && hostedZoneId ? { domainName, hostedZoneId } : undefined,
+    },
+    report: {
+      memoryMb: positive("reportMemoryMb", 10240),
+      timeoutSeconds: positive("reportTimeoutSeconds", 900),
+      reservedConcurrency: positive("reportReservedConcurrency"),
+      scheduleExpression: config.require("reportSchedule"),
+      expirationDays: positive("reportExpirationDays"),
+    },
+    logLevel,
+    tablesCustomerManagedKey: config.requireBoolean("tablesCustomerManagedKey"),
+    alarmEmail,
+    auditLogRetentionDays: retention("auditLogRetentionDays"),
+    auditBucketExpirationDays: positive("auditBucketExpirationDays"),
+  };
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  return settings;
+}
