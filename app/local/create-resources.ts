@@ -39,25 +39,26 @@ export function createTableInput(tableName: string, table: TableDefinition): Cre
   };
 }
 
-/** Creates each missing table; returns the names it created. */
+/** Creates each missing table (all at once) and turns on TTL where defined; returns the names it created. */
 export async function ensureTables(client: DynamoDBClient, nameOf: (table: TableDefinition) => string): Promise<string[]> {
-  const created: string[] = [];
-  for (const table of tableList) {
-    const name = nameOf(table);
-    try {
-      await client.send(new CreateTableCommand(createTableInput(name, table)));
-      created.push(name);
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-      continue;
-    }
-    if (table.ttlAttribute) {
-      await client.send(
-        new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
-      );
-    }
-  }
-  return created;
+  const created = await Promise.all(
+    tableList.map(async (table) => {
+      const name = nameOf(table);
+      try {
+        await client.send(new CreateTableCommand(createTableInput(name, table)));
+      } catch (error) {
+        if (error instanceof ResourceInUseException) return undefined;
+        throw error;
+      }
+      if (table.ttlAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
+        );
+      }
+      return name;
+    }),
+  );
+  return created.filter((name): name is string => name !== undefined);
 }
 
 export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
