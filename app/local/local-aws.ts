@@ -55,7 +55,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     } catch (error) {
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new Error(`DynamoDB Local did not start on port ${port}: ${output || String(error)}`);
+        throw new Error(`DynamoDB Local did not start on port ${port}: ${output || String(error)}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { ConfigError, loadApiConfig, loadReportJobConfig } from "../../app/config";
 import { tableList } from "../../app/data/tables";
 
-const tableEnv = Object.fromEntries(tableList.map((t) => [t.envVar, `shop-prod-${t.name}`]));
-const validAwsEnv = {
+const tableEnv: Record<string, string> = Object.fromEntries(tableList.map((t) => [t.envVar, `shop-prod-${t.name}`]));
+const validAwsEnv: Record<string, string> = {
   ...tableEnv,
   REPORTS_BUCKET: "shop-prod-reports",
   JWT_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-prod-jwt-AbCdEf",

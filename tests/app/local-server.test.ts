@@ -10,7 +10,7 @@ describe("Local server (npm start)", function () {
 
   it("creates the tables and bucket, bootstraps the admin, serves the API and stops everything on SIGTERM", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-start-"));
-    const env = { ...process.env, PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "admin password 1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "admin password 1" };
     for (const key of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "JWT_SECRET", "REPORTS_BUCKET"]) delete env[key];
     const child = spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

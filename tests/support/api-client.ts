@@ -54,7 +54,7 @@ export async function createProduct(
     .set(admin.auth)
     .send({ name: "Widget", priceCents: 1250, stock: 10, category: "tools", ...fields });
   assert.equal(response.status, 201, JSON.stringify(response.body));
-  return response.body as { id: string; stock: number; priceCents: number; name: string; category: string };
+  return response.body as { id: string; stock: number; priceCents: number; name: string; category: string; updatedAt: string };
 }
 
 /** Every error answer must be an RFC 9457 problem document carrying the response's correlation id. */
