@@ -6,10 +6,14 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { ConfigError, loadApiConfig } from "../config";
+import { documentClient } from "../aws/clients";
 import { createDependencies } from "../container";
 import { createApp } from "../http/create-app";
 import { JavaMissingError } from "../local/local-aws";
 import { startLocalEnvironment } from "../local/local-environment";
+import { UserRepository } from "../repositories/user-repository";
+import { ensureAdmin } from "../services/admin-bootstrap";
+import { PasswordHasher } from "../services/password-hasher";
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -18,9 +22,14 @@ async function main(): Promise<void> {
   const local = await startLocalEnvironment({ dataDir: process.env.DATA_DIR ?? ".data", persistent: true });
 
   const swaggerUiDir = path.dirname(createRequire(__filename).resolve("swagger-ui-dist/package.json"));
-  const deps = createDependencies(loadApiConfig(), { swaggerUiDir });
+  const config = loadApiConfig();
+  const deps = createDependencies(config, { swaggerUiDir });
   if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
-    const outcome = await deps.auth.ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, name: "Administrator" });
+    const outcome = await ensureAdmin(
+      new UserRepository(documentClient, config.tableNames.users),
+      new PasswordHasher(config.passwordScryptLogN),
+      { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, name: "Administrator" },
+    );
     console.log(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}`);
   }
 

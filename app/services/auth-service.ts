@@ -110,25 +110,6 @@ export class AuthService {
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
 
-  /** Makes sure an administrator with this email exists; safe to run at every start. */
-  async ensureAdmin(input: { email: string; password: string; name: string }): Promise<"created" | "promoted" | "unchanged"> {
-    const existing = await this.deps.users.findByEmail(input.email);
-    if (existing?.role === "admin") return "unchanged";
-    if (existing) {
-      await this.deps.users.setRole(input.email, "admin");
-      return "promoted";
-    }
-    const created = await this.deps.users.create({
-      id: randomUUID(),
-      email: input.email.trim(),
-      name: input.name,
-      role: "admin",
-      createdAt: this.now().toISOString(),
-      passwordHash: await this.deps.passwords.hash(input.password),
-    });
-    return created ? "created" : this.ensureAdmin(input);
-  }
-
   private async liveToken(refreshToken: string): Promise<RefreshTokenRecord> {
     const record = await this.deps.sessions.findToken(hashToken(refreshToken));
     const nowSeconds = Math.floor(this.now().getTime() / 1000);

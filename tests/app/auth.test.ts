@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import jwt from "jsonwebtoken";
 import request from "supertest";
 import { assertProblem, login, registerAndLogin } from "../support/api-client";
 import { createDependencies } from "../../app/container";
 import { createApp } from "../../app/http/create-app";
+import { ensureAdmin } from "../../app/services/admin-bootstrap";
 import { createTestContext, silentLogger, swaggerUiDir, type TestContext } from "../support/local-aws";
 
 describe("Auth", () => {
@@ -172,11 +174,27 @@ describe("Auth", () => {
   });
 
   describe("admin bootstrap", () => {
+    it("is available as a one-off command that validates its input and creates the admin", () => {
+      const run = (env: Record<string, string>) =>
+        spawnSync(process.execPath, ["--import", "tsx", "app/entrypoints/bootstrap-admin.ts"], {
+          env: { ...process.env, ...env },
+          encoding: "utf8",
+        });
+      const invalid = run({ USERS_TABLE: context.config.tableNames.users, ADMIN_EMAIL: "nope", ADMIN_PASSWORD: "short" });
+      assert.equal(invalid.status, 1);
+      assert.match(invalid.stderr, /ADMIN_EMAIL: must be an email address/);
+      assert.match(invalid.stderr, /ADMIN_PASSWORD: must be 10-128 characters/);
+      const email = `ops-${Date.now()}@example.com`;
+      const ok = run({ USERS_TABLE: context.config.tableNames.users, ADMIN_EMAIL: email, ADMIN_PASSWORD: "ops password 123", PASSWORD_SCRYPT_LOG_N: "10" });
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /: created/);
+    });
+
     it("is idempotent and promotes an existing customer", async () => {
       const customer = await registerAndLogin(context.app);
       const input = { email: customer.email.toUpperCase(), password: "irrelevant password", name: "Admin" };
-      assert.equal(await context.deps.auth.ensureAdmin(input), "promoted");
-      assert.equal(await context.deps.auth.ensureAdmin(input), "unchanged");
+      assert.equal(await ensureAdmin(context.users, context.passwords, input), "promoted");
+      assert.equal(await ensureAdmin(context.users, context.passwords, input), "unchanged");
       const again = await login(context.app, customer.email, customer.password);
       const me = await request(context.app).get("/auth/me").set(again.auth);
       assert.equal(me.body.role, "admin");

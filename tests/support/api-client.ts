@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import type { Express } from "express";
+import { ensureAdmin } from "../../app/services/admin-bootstrap";
 import type { TestContext } from "./local-aws";
 
 export interface Account {
@@ -40,7 +41,7 @@ export async function login(app: Express, email: string, password: string): Prom
 export async function adminAccount(context: TestContext): Promise<Account> {
   const email = `admin-${randomUUID().slice(0, 8)}@example.com`;
   const password = "admin password 123";
-  assert.equal(await context.deps.auth.ensureAdmin({ email, password, name: "Admin" }), "created");
+  assert.equal(await ensureAdmin(context.users, context.passwords, { email, password, name: "Admin" }), "created");
   return login(context.app, email, password);
 }
 

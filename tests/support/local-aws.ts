@@ -10,7 +10,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { loadApiConfig, type ApiConfig } from "../../app/config";
+import { documentClient } from "../../app/aws/clients";
 import { createDependencies } from "../../app/container";
+import { UserRepository } from "../../app/repositories/user-repository";
+import { PasswordHasher } from "../../app/services/password-hasher";
 import { physicalTableName, tableList } from "../../app/data/tables";
 import type { AppDependencies } from "../../app/http/create-app";
 import { createApp } from "../../app/http/create-app";
@@ -63,6 +66,9 @@ export interface TestContext {
   readonly audit: AuditEvent[];
   readonly metrics: RecordedMetrics;
   readonly tablePrefix: string;
+  /** For the operator-side admin bootstrap. */
+  readonly users: UserRepository;
+  readonly passwords: PasswordHasher;
   /** Moves the context's clock (services read time only through it). */
   setNow(date: Date | undefined): void;
 }
@@ -103,6 +109,8 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     audit,
     metrics,
     tablePrefix,
+    users: new UserRepository(documentClient, config.tableNames.users),
+    passwords: new PasswordHasher(config.passwordScryptLogN),
     setNow: (date) => (fixedNow = date),
   };
 }
