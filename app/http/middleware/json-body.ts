@@ -15,9 +15,6 @@ class UnsupportedMediaTypeError extends AppError {
   readonly title = "Unsupported media type";
 }
 
-const isJson = (contentType: string | undefined) =>
-  contentType !== undefined && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType);
-
 /**
  * JSON bodies only, 100 KB at most. A request that carries a body must declare a JSON content type (415
  * otherwise); the size is checked against Content-Length first and again while reading (413).
@@ -29,7 +26,7 @@ export function jsonBody(): RequestHandler {
     const hasBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
     if (!hasBody) return next();
     if (length > BODY_LIMIT_BYTES) return next(new PayloadTooLargeError(`The body exceeds ${BODY_LIMIT_BYTES} bytes`));
-    if (!isJson(req.headers["content-type"])) {
+    if (!req.is(["application/json", "+json"])) {
       return next(new UnsupportedMediaTypeError("Send the body as application/json"));
     }
     parse(req, res, next);
