@@ -39,14 +39,22 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
 
   const logsKey = new EncryptionKey(
     `${prefix}-logs-key`,
-    { description: `Encrypts the CloudWatch log groups of ${prefix}`, deletionWindowInDays: keyDeletionWindow, allowCloudWatchLogs: true },
+    {
+      description: `Encrypts the CloudWatch log groups of ${prefix}`,
+      deletionWindowInDays: keyDeletionWindow,
+      allowCloudWatchLogs: true,
+    },
     opts,
   );
 
   const findingsRuleName = `${prefix}-inspector-findings`;
   const alerts = new AlertTopic(
     `${prefix}-alerts`,
-    { email: settings.alarmEmail, eventRuleNames: [findingsRuleName], kmsKeyDeletionWindowDays: keyDeletionWindow },
+    {
+      email: settings.alarmEmail,
+      eventRuleNames: [findingsRuleName],
+      kmsKeyDeletionWindowDays: keyDeletionWindow,
+    },
     opts,
   );
 
@@ -78,7 +86,9 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
     opts,
   );
 
-  const buildArgs: Record<string, string> = settings.lambdaBaseDigest ? { LAMBDA_BASE_DIGEST: settings.lambdaBaseDigest } : {};
+  const buildArgs: Record<string, string> = settings.lambdaBaseDigest
+    ? { LAMBDA_BASE_DIGEST: settings.lambdaBaseDigest }
+    : {};
   const image = new AppImage(
     `${prefix}-app-image`,
     {
@@ -163,7 +173,11 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       alertTopicArn: alerts.topicArn,
       functions: [
         { label: "api", functionName: api.functionName, timeoutSeconds: settings.api.timeoutSeconds },
-        { label: "report", functionName: report.functionName, timeoutSeconds: settings.report.timeoutSeconds },
+        {
+          label: "report",
+          functionName: report.functionName,
+          timeoutSeconds: settings.report.timeoutSeconds,
+        },
       ],
       api: { apiId: api.apiId, stage: api.stageName },
       tables: Object.entries(data.tables).map(([label, table]) => ({ label, tableName: table.name })),

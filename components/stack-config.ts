@@ -77,19 +77,28 @@ export function readStackSettings(): StackSettings {
 
   const stack = pulumi.getStack();
   const stackKind = config.require("stackKind");
-  check(stackKind === "app" || stackKind === "ci", `${projectName}:stackKind must be "app" or "ci", got "${stackKind}"`);
+  check(
+    stackKind === "app" || stackKind === "ci",
+    `${projectName}:stackKind must be "app" or "ci", got "${stackKind}"`,
+  );
 
   const region = new pulumi.Config("aws").get("region") ?? "";
   check(region !== "", "aws:region must be set in the stack file");
 
   const retention = (key: string) => {
     const days = config.requireNumber(key);
-    check(cloudWatchRetentionDays.includes(days), `${projectName}:${key} must be one of ${cloudWatchRetentionDays.join(", ")}`);
+    check(
+      cloudWatchRetentionDays.includes(days),
+      `${projectName}:${key} must be one of ${cloudWatchRetentionDays.join(", ")}`,
+    );
     return days;
   };
   const positive = (key: string, max = Number.MAX_SAFE_INTEGER) => {
     const value = config.requireNumber(key);
-    check(Number.isInteger(value) && value >= 1 && value <= max, `${projectName}:${key} must be an integer in 1..${max}`);
+    check(
+      Number.isInteger(value) && value >= 1 && value <= max,
+      `${projectName}:${key} must be an integer in 1..${max}`,
+    );
     return value;
   };
   const optional = (key: string) => {
@@ -98,11 +107,15 @@ export function readStackSettings(): StackSettings {
   };
 
   const architecture = config.require("architecture");
-  check(architecture === "x86_64" || architecture === "arm64", `${projectName}:architecture must be "x86_64" or "arm64"`);
+  check(
+    architecture === "x86_64" || architecture === "arm64",
+    `${projectName}:architecture must be "x86_64" or "arm64"`,
+  );
 
   const corsOrigins = config.requireObject<string[]>("corsOrigins");
   check(
-    Array.isArray(corsOrigins) && corsOrigins.every((o) => typeof o === "string" && /^https?:\/\/[^*\s/]+$/.test(o)),
+    Array.isArray(corsOrigins) &&
+      corsOrigins.every((o) => typeof o === "string" && /^https?:\/\/[^*\s/]+$/.test(o)),
     `${projectName}:corsOrigins must list exact origins such as "https://shop.example.com" (no "*", no path)`,
   );
 
@@ -110,7 +123,10 @@ export function readStackSettings(): StackSettings {
   check(logLevels.includes(logLevel), `${projectName}:logLevel must be one of ${logLevels.join(", ")}`);
 
   const alarmEmail = optional("alarmEmail");
-  check(alarmEmail === undefined || emailPattern.test(alarmEmail), `${projectName}:alarmEmail is not an email address`);
+  check(
+    alarmEmail === undefined || emailPattern.test(alarmEmail),
+    `${projectName}:alarmEmail is not an email address`,
+  );
   check(
     !config.requireBoolean("alarmEmailRequired") || alarmEmail !== undefined,
     `${projectName}:alarmEmail is required on this stack (alarmEmailRequired is true)`,
@@ -182,7 +198,9 @@ export function readStackSettings(): StackSettings {
     auditBucketExpirationDays: positive("auditBucketExpirationDays"),
   };
   if (problems.length > 0) {
-    throw new Error(`Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new Error(
+      `Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
   return settings;
 }

@@ -30,22 +30,51 @@ export function apiAccessStatements(access: ApiAccess): PolicyStatement[] {
   }));
 
   const indexArns = tableKeys.flatMap((tableKey) =>
-    tables[tableKey].globalSecondaryIndexes.map((index) => pulumi.interpolate`${access.tableArns[tableKey]}/index/${index.name}`),
+    tables[tableKey].globalSecondaryIndexes.map(
+      (index) => pulumi.interpolate`${access.tableArns[tableKey]}/index/${index.name}`,
+    ),
   );
   if (indexArns.length > 0) {
-    statements.push({ sid: "QueryIndexes", effect: "Allow", actions: ["dynamodb:Query"], resources: indexArns });
+    statements.push({
+      sid: "QueryIndexes",
+      effect: "Allow",
+      actions: ["dynamodb:Query"],
+      resources: indexArns,
+    });
   }
 
   statements.push(
-    { sid: "ReadJwtSigningKey", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: [access.jwtSecretArn] },
-    { sid: "WriteReports", effect: "Allow", actions: ["s3:PutObject"], resources: [pulumi.interpolate`${access.reportsBucketArn}/reports/*`] },
+    {
+      sid: "ReadJwtSigningKey",
+      effect: "Allow",
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [access.jwtSecretArn],
+    },
+    {
+      sid: "WriteReports",
+      effect: "Allow",
+      actions: ["s3:PutObject"],
+      resources: [pulumi.interpolate`${access.reportsBucketArn}/reports/*`],
+    },
   );
 
   if (access.jwtSecretKmsKeyArn) {
-    statements.push(decryptThrough("DecryptJwtSigningKey", access.jwtSecretKmsKeyArn, pulumi.interpolate`secretsmanager.${access.region}.amazonaws.com`));
+    statements.push(
+      decryptThrough(
+        "DecryptJwtSigningKey",
+        access.jwtSecretKmsKeyArn,
+        pulumi.interpolate`secretsmanager.${access.region}.amazonaws.com`,
+      ),
+    );
   }
   if (access.tablesKmsKeyArn) {
-    statements.push(decryptThrough("DecryptTables", access.tablesKmsKeyArn, pulumi.interpolate`dynamodb.${access.region}.amazonaws.com`));
+    statements.push(
+      decryptThrough(
+        "DecryptTables",
+        access.tablesKmsKeyArn,
+        pulumi.interpolate`dynamodb.${access.region}.amazonaws.com`,
+      ),
+    );
   }
   return statements;
 }

@@ -58,7 +58,10 @@ export interface ApiServiceArgs {
   /** Burst of the stage. Default: 200. */
   readonly throttlingBurstLimit?: pulumi.Input<number>;
   /** Custom domain. Default: none (the execute-api endpoint). */
-  readonly domain?: { readonly domainName: pulumi.Input<string>; readonly hostedZoneId: pulumi.Input<string> };
+  readonly domain?: {
+    readonly domainName: pulumi.Input<string>;
+    readonly hostedZoneId: pulumi.Input<string>;
+  };
 }
 
 /** Access log fields (API Gateway `$context` variables), one JSON object per request. */
@@ -104,7 +107,8 @@ export class ApiService extends pulumi.ComponentResource {
     const throttlingRateLimit = args.throttlingRateLimit ?? 100;
     const throttlingBurstLimit = args.throttlingBurstLimit ?? 200;
 
-    if (corsOrigins.includes("*")) throw new Error(`ApiService ${name}: corsOrigins must list exact origins, not "*"`);
+    if (corsOrigins.includes("*"))
+      throw new Error(`ApiService ${name}: corsOrigins must list exact origins, not "*"`);
 
     const { region } = awsContext(this);
     const tableKeys = Object.keys(tables) as TableKey[];
@@ -123,7 +127,9 @@ export class ApiService extends pulumi.ComponentResource {
         logsKmsKeyArn: args.logsKmsKeyArn,
         applicationLogLevel: logLevel,
         environment: {
-          ...Object.fromEntries(tableKeys.map((tableKey) => [tables[tableKey].envVar, args.tables[tableKey].name])),
+          ...Object.fromEntries(
+            tableKeys.map((tableKey) => [tables[tableKey].envVar, args.tables[tableKey].name]),
+          ),
           JWT_SECRET_ARN: args.jwtSecretArn,
           JWT_ISSUER: jwtIssuer,
           JWT_AUDIENCE: jwtAudience,
@@ -134,7 +140,9 @@ export class ApiService extends pulumi.ComponentResource {
           NODE_OPTIONS: "--enable-source-maps",
         },
         policyStatements: apiAccessStatements({
-          tableArns: Object.fromEntries(tableKeys.map((tableKey) => [tableKey, args.tables[tableKey].arn])) as Record<TableKey, pulumi.Output<string>>,
+          tableArns: Object.fromEntries(
+            tableKeys.map((tableKey) => [tableKey, args.tables[tableKey].arn]),
+          ) as Record<TableKey, pulumi.Output<string>>,
           jwtSecretArn: args.jwtSecretArn,
           jwtSecretKmsKeyArn: args.jwtSecretKmsKeyArn,
           tablesKmsKeyArn: args.tablesKmsKeyArn,
@@ -167,7 +175,11 @@ export class ApiService extends pulumi.ComponentResource {
 
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access-logs`,
-      { name: `/aws/apigateway/${name}/access`, retentionInDays: logRetentionDays, kmsKeyId: args.logsKmsKeyArn },
+      {
+        name: `/aws/apigateway/${name}/access`,
+        retentionInDays: logRetentionDays,
+        kmsKeyId: args.logsKmsKeyArn,
+      },
       { parent: this },
     );
 
@@ -215,7 +227,12 @@ export class ApiService extends pulumi.ComponentResource {
     const domain = args.domain
       ? new ApiDomain(
           `${name}-domain`,
-          { domainName: args.domain.domainName, hostedZoneId: args.domain.hostedZoneId, apiId: api.id, stageName: stage.name },
+          {
+            domainName: args.domain.domainName,
+            hostedZoneId: args.domain.hostedZoneId,
+            apiId: api.id,
+            stageName: stage.name,
+          },
           { parent: this },
         )
       : undefined;

@@ -49,7 +49,10 @@ export class AppImage extends pulumi.ComponentResource {
     const platform = args.platform ?? "linux/amd64";
     const buildOnPreview = args.buildOnPreview ?? false;
 
-    const credentials = aws.ecr.getAuthorizationTokenOutput({ registryId: args.registryId }, { parent: this });
+    const credentials = aws.ecr.getAuthorizationTokenOutput(
+      { registryId: args.registryId },
+      { parent: this },
+    );
     const taggedReference = pulumi.interpolate`${args.repositoryUrl}:${args.tag}`;
 
     const image = new dockerBuild.Image(
@@ -76,6 +79,10 @@ export class AppImage extends pulumi.ComponentResource {
     this.digest = image.digest;
     this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${image.digest}`;
     this.taggedReference = taggedReference;
-    this.registerOutputs({ imageUri: this.imageUri, digest: this.digest, taggedReference: this.taggedReference });
+    this.registerOutputs({
+      imageUri: this.imageUri,
+      digest: this.digest,
+      taggedReference: this.taggedReference,
+    });
   }
 }

@@ -41,7 +41,8 @@ export const auditMetricFilters = {
   },
   "root-account-usage": {
     description: "The root account was used",
-    pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    pattern:
+      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
   },
   "iam-policy-changes": {
     description: "An IAM policy was created, changed, attached or detached",
@@ -95,7 +96,12 @@ export class AuditTrail extends pulumi.ComponentResource {
               },
             ],
           },
-          { sid: "CloudTrailDescribeKey", service: "cloudtrail.amazonaws.com", actions: ["kms:DescribeKey"], conditions: [fromThisTrail] },
+          {
+            sid: "CloudTrailDescribeKey",
+            service: "cloudtrail.amazonaws.com",
+            actions: ["kms:DescribeKey"],
+            conditions: [fromThisTrail],
+          },
         ],
       },
       { parent: this },
@@ -122,7 +128,10 @@ export class AuditTrail extends pulumi.ComponentResource {
             principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
             actions: ["s3:PutObject"],
             resources: [pulumi.interpolate`${bucketArn}/AWSLogs/${accountId}/*`],
-            conditions: [fromThisTrail, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+            conditions: [
+              fromThisTrail,
+              { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+            ],
           },
         ],
       },
@@ -131,7 +140,11 @@ export class AuditTrail extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-log-group`,
-      { name: `/aws/cloudtrail/${trailName}`, retentionInDays: logRetentionDays, kmsKeyId: args.logsKmsKeyArn },
+      {
+        name: `/aws/cloudtrail/${trailName}`,
+        retentionInDays: logRetentionDays,
+        kmsKeyId: args.logsKmsKeyArn,
+      },
       { parent: this },
     );
 
@@ -140,7 +153,9 @@ export class AuditTrail extends pulumi.ComponentResource {
       {
         description: `Lets CloudTrail trail ${trailName} deliver events to its log group`,
         assumeRolePolicy: policyDocument(this, [
-          serviceTrustStatement("cloudtrail.amazonaws.com", [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }]),
+          serviceTrustStatement("cloudtrail.amazonaws.com", [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+          ]),
         ]),
       },
       { parent: this },

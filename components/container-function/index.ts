@@ -6,7 +6,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { logStreamsArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "../shared/policy-documents";
+import {
+  logStreamsArn,
+  policyDocument,
+  serviceTrustStatement,
+  type PolicyStatement,
+} from "../shared/policy-documents";
 
 export type LambdaArchitecture = "x86_64" | "arm64";
 

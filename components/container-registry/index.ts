@@ -55,7 +55,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     const key = new EncryptionKey(
       `${name}-key`,
-      { description: `Encrypts the image layers of the ECR repository ${repositoryName}`, deletionWindowInDays: args.kmsKeyDeletionWindowDays },
+      {
+        description: `Encrypts the image layers of the ECR repository ${repositoryName}`,
+        deletionWindowInDays: args.kmsKeyDeletionWindowDays,
+      },
       { parent: this },
     );
 
@@ -119,7 +122,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
               {
                 test: "StringLike",
                 variable: "aws:sourceArn",
-                values: [pulumi.interpolate`arn:${partition}:lambda:${region}:${accountId}:function:${pullerFunctionNamePattern}`],
+                values: [
+                  pulumi.interpolate`arn:${partition}:lambda:${region}:${accountId}:function:${pullerFunctionNamePattern}`,
+                ],
               },
             ],
           },
@@ -133,7 +138,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         `${name}-scanning`,
         {
           scanType: "ENHANCED",
-          rules: [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }],
+          rules: [
+            {
+              scanFrequency: "CONTINUOUS_SCAN",
+              repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }],
+            },
+          ],
         },
         { parent: this },
       );

@@ -6,7 +6,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalTableName, tables, type KeyAttribute, type TableDefinition, type TableKey } from "../../app/data/tables";
+import {
+  physicalTableName,
+  tables,
+  type KeyAttribute,
+  type TableDefinition,
+  type TableKey,
+} from "../../app/data/tables";
 import { EncryptionKey } from "../encryption-key";
 
 export interface TableReference {
@@ -50,7 +56,10 @@ export class DataTables extends pulumi.ComponentResource {
     const key = customerManagedKey
       ? new EncryptionKey(
           `${name}-key`,
-          { description: `Encrypts the DynamoDB tables ${tableNamePrefix}-*`, deletionWindowInDays: args.kmsKeyDeletionWindowDays },
+          {
+            description: `Encrypts the DynamoDB tables ${tableNamePrefix}-*`,
+            deletionWindowInDays: args.kmsKeyDeletionWindowDays,
+          },
           { parent: this },
         )
       : undefined;
@@ -70,7 +79,9 @@ export class DataTables extends pulumi.ComponentResource {
             rangeKey: index.sortKey?.name,
             projectionType: index.projection,
           })),
-          ttl: definition.ttlAttribute ? { attributeName: definition.ttlAttribute, enabled: true } : undefined,
+          ttl: definition.ttlAttribute
+            ? { attributeName: definition.ttlAttribute, enabled: true }
+            : undefined,
           pointInTimeRecovery: { enabled: true },
           serverSideEncryption: key ? { enabled: true, kmsKeyArn: key.keyArn } : { enabled: true },
           deletionProtectionEnabled: deletionProtection,

@@ -55,20 +55,20 @@ export class EncryptionKey extends pulumi.ComponentResource {
         // this account and keeps the key manageable (without it a key can become unmanageable).
         sid: "AccountAdministration",
         effect: "Allow",
-        principals: [{ type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${accountId}:root`] }],
+        principals: [
+          { type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${accountId}:root`] },
+        ],
         actions: ["kms:*"],
         resources: ["*"],
       },
-      ...serviceGrants.map(
-        (grant): PolicyStatement => ({
-          sid: grant.sid,
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: [grant.service] }],
-          actions: [...grant.actions],
-          resources: ["*"],
-          conditions: grant.conditions,
-        }),
-      ),
+      ...serviceGrants.map((grant): PolicyStatement => ({
+        sid: grant.sid,
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: [grant.service] }],
+        actions: [...grant.actions],
+        resources: ["*"],
+        conditions: grant.conditions,
+      })),
     ];
     if (allowCloudWatchLogs) {
       statements.push({
@@ -105,7 +105,11 @@ export class EncryptionKey extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, { parent: this });
+    const alias = new aws.kms.Alias(
+      `${name}-alias`,
+      { name: `alias/${name}`, targetKeyId: key.keyId },
+      { parent: this },
+    );
 
     this.keyArn = key.arn;
     this.keyId = key.keyId;

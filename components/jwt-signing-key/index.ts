@@ -33,7 +33,9 @@ export class JwtSigningKey extends pulumi.ComponentResource {
     const length = args.length ?? minimumKeyLength;
     const recoveryWindowInDays = args.recoveryWindowInDays ?? 30;
     if (!Number.isInteger(length) || length < minimumKeyLength) {
-      throw new Error(`JwtSigningKey ${name}: length must be an integer of at least ${minimumKeyLength}, got ${length}`);
+      throw new Error(
+        `JwtSigningKey ${name}: length must be an integer of at least ${minimumKeyLength}, got ${length}`,
+      );
     }
 
     // Letters and digits only, so the key needs no escaping wherever it is stored or read.
@@ -41,7 +43,10 @@ export class JwtSigningKey extends pulumi.ComponentResource {
 
     const key = new EncryptionKey(
       `${name}-key`,
-      { description: `Encrypts the JWT signing key secret ${name}`, deletionWindowInDays: args.kmsKeyDeletionWindowDays },
+      {
+        description: `Encrypts the JWT signing key secret ${name}`,
+        deletionWindowInDays: args.kmsKeyDeletionWindowDays,
+      },
       { parent: this },
     );
 
@@ -65,6 +70,10 @@ export class JwtSigningKey extends pulumi.ComponentResource {
     this.secretArn = secret.arn;
     this.secretName = secret.name;
     this.kmsKeyArn = key.keyArn;
-    this.registerOutputs({ secretArn: this.secretArn, secretName: this.secretName, kmsKeyArn: this.kmsKeyArn });
+    this.registerOutputs({
+      secretArn: this.secretArn,
+      secretName: this.secretName,
+      kmsKeyArn: this.kmsKeyArn,
+    });
   }
 }

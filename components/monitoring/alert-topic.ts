@@ -8,7 +8,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../encryption-key";
 import { awsContext } from "../shared/aws-context";
-import { denyInsecureTransportStatement, policyDocument, type PolicyStatement } from "../shared/policy-documents";
+import {
+  denyInsecureTransportStatement,
+  policyDocument,
+  type PolicyStatement,
+} from "../shared/policy-documents";
 
 export interface AlertTopicArgs {
   /** Email address to subscribe (the owner must confirm it). Default: none. */
@@ -40,9 +44,19 @@ export class AlertTopic extends pulumi.ComponentResource {
         description: `Encrypts the alert topic ${name}`,
         deletionWindowInDays: args.kmsKeyDeletionWindowDays,
         serviceGrants: [
-          { sid: "CloudWatchAlarmsPublish", service: "cloudwatch.amazonaws.com", actions: publisherKeyActions },
+          {
+            sid: "CloudWatchAlarmsPublish",
+            service: "cloudwatch.amazonaws.com",
+            actions: publisherKeyActions,
+          },
           ...(eventRuleNames.length > 0
-            ? [{ sid: "EventBridgeRulesPublish", service: "events.amazonaws.com", actions: publisherKeyActions }]
+            ? [
+                {
+                  sid: "EventBridgeRulesPublish",
+                  service: "events.amazonaws.com",
+                  actions: publisherKeyActions,
+                },
+              ]
             : []),
         ],
       },
@@ -59,7 +73,11 @@ export class AlertTopic extends pulumi.ComponentResource {
         actions: ["sns:Publish"],
         resources: [topic.arn],
         conditions: [
-          { test: "ArnLike", variable: "aws:SourceArn", values: [pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*`] },
+          {
+            test: "ArnLike",
+            variable: "aws:SourceArn",
+            values: [pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*`],
+          },
           { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
         ],
       },
@@ -76,12 +94,18 @@ export class AlertTopic extends pulumi.ComponentResource {
           {
             test: "ArnEquals",
             variable: "aws:SourceArn",
-            values: eventRuleNames.map((rule) => pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:rule/${rule}`),
+            values: eventRuleNames.map(
+              (rule) => pulumi.interpolate`arn:${partition}:events:${region}:${accountId}:rule/${rule}`,
+            ),
           },
         ],
       });
     }
-    new aws.sns.TopicPolicy(`${name}-policy`, { arn: topic.arn, policy: policyDocument(this, statements) }, { parent: this });
+    new aws.sns.TopicPolicy(
+      `${name}-policy`,
+      { arn: topic.arn, policy: policyDocument(this, statements) },
+      { parent: this },
+    );
 
     if (args.email !== undefined) {
       new aws.sns.TopicSubscription(

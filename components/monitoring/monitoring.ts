@@ -40,7 +40,16 @@ export interface MonitoringArgs {
 }
 
 /** The DynamoDB operations whose system errors are watched (CloudWatch reports them per operation). */
-const tableOperations = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "TransactWriteItems"];
+const tableOperations = [
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+  "DeleteItem",
+  "Query",
+  "Scan",
+  "BatchGetItem",
+  "TransactWriteItems",
+];
 
 export class Monitoring extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string>;
@@ -59,7 +68,10 @@ export class Monitoring extends pulumi.ComponentResource {
     const { region } = awsContext(this);
     const notify = [args.alertTopicArn];
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
-    const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions">) =>
+    const alarm = (
+      suffix: string,
+      alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions">,
+    ) =>
       alarms.push(
         new aws.cloudwatch.MetricAlarm(
           `${name}-${suffix}`,
@@ -111,9 +123,26 @@ export class Monitoring extends pulumi.ComponentResource {
         threshold: api5xxRatePercent,
         evaluationPeriods: 1,
         metricQueries: [
-          { id: "errors", metric: { namespace: "AWS/ApiGateway", metricName: "5xx", dimensions, period: 300, stat: "Sum" } },
-          { id: "requests", metric: { namespace: "AWS/ApiGateway", metricName: "Count", dimensions, period: 300, stat: "Sum" } },
-          { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "5xx rate (%)", returnData: true },
+          {
+            id: "errors",
+            metric: { namespace: "AWS/ApiGateway", metricName: "5xx", dimensions, period: 300, stat: "Sum" },
+          },
+          {
+            id: "requests",
+            metric: {
+              namespace: "AWS/ApiGateway",
+              metricName: "Count",
+              dimensions,
+              period: 300,
+              stat: "Sum",
+            },
+          },
+          {
+            id: "rate",
+            expression: "IF(requests > 0, 100 * errors / requests, 0)",
+            label: "5xx rate (%)",
+            returnData: true,
+          },
         ],
       });
       alarm("api-latency-p99", {
@@ -136,8 +165,26 @@ export class Monitoring extends pulumi.ComponentResource {
         threshold: 1,
         evaluationPeriods: 1,
         metricQueries: [
-          { id: "reads", metric: { namespace: "AWS/DynamoDB", metricName: "ReadThrottleEvents", dimensions: { TableName: table.tableName }, period: 300, stat: "Sum" } },
-          { id: "writes", metric: { namespace: "AWS/DynamoDB", metricName: "WriteThrottleEvents", dimensions: { TableName: table.tableName }, period: 300, stat: "Sum" } },
+          {
+            id: "reads",
+            metric: {
+              namespace: "AWS/DynamoDB",
+              metricName: "ReadThrottleEvents",
+              dimensions: { TableName: table.tableName },
+              period: 300,
+              stat: "Sum",
+            },
+          },
+          {
+            id: "writes",
+            metric: {
+              namespace: "AWS/DynamoDB",
+              metricName: "WriteThrottleEvents",
+              dimensions: { TableName: table.tableName },
+              period: 300,
+              stat: "Sum",
+            },
+          },
           { id: "throttles", expression: "reads + writes", label: "Throttle events", returnData: true },
         ],
       });
@@ -183,13 +230,24 @@ export class Monitoring extends pulumi.ComponentResource {
     this.dashboardName = dashboard.dashboardName;
     this.dashboardUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboard.dashboardName}`;
     this.alarmArns = pulumi.all(alarms.map((a) => a.arn));
-    this.registerOutputs({ dashboardName: this.dashboardName, dashboardUrl: this.dashboardUrl, alarmArns: this.alarmArns });
+    this.registerOutputs({
+      dashboardName: this.dashboardName,
+      dashboardUrl: this.dashboardUrl,
+      alarmArns: this.alarmArns,
+    });
   }
 }
 
 type Widget = Record<string, unknown>;
 
-function metricWidget(region: string, title: string, metrics: unknown[][], y: number, x: number, stat = "Sum"): Widget {
+function metricWidget(
+  region: string,
+  title: string,
+  metrics: unknown[][],
+  y: number,
+  x: number,
+  stat = "Sum",
+): Widget {
   return {
     type: "metric",
     x,
@@ -200,15 +258,40 @@ function metricWidget(region: string, title: string, metrics: unknown[][], y: nu
   };
 }
 
-function dashboardBody(region: string, api: [string, string] | undefined, functionNames: string[], tableNames: string[]) {
+function dashboardBody(
+  region: string,
+  api: [string, string] | undefined,
+  functionNames: string[],
+  tableNames: string[],
+) {
   const widgets: Widget[] = [];
   let row = 0;
   if (api) {
     const [apiId, stage] = api;
     const dims = ["ApiId", apiId, "Stage", stage];
     widgets.push(
-      metricWidget(region, "API requests and errors", [["AWS/ApiGateway", "Count", ...dims], [".", "4xx", ...dims], [".", "5xx", ...dims]], row, 0),
-      metricWidget(region, "API latency p99 (ms)", [["AWS/ApiGateway", "Latency", ...dims], [".", "IntegrationLatency", ...dims]], row, 12, "p99"),
+      metricWidget(
+        region,
+        "API requests and errors",
+        [
+          ["AWS/ApiGateway", "Count", ...dims],
+          [".", "4xx", ...dims],
+          [".", "5xx", ...dims],
+        ],
+        row,
+        0,
+      ),
+      metricWidget(
+        region,
+        "API latency p99 (ms)",
+        [
+          ["AWS/ApiGateway", "Latency", ...dims],
+          [".", "IntegrationLatency", ...dims],
+        ],
+        row,
+        12,
+        "p99",
+      ),
     );
     row += 6;
   }
@@ -218,11 +301,22 @@ function dashboardBody(region: string, api: [string, string] | undefined, functi
       metricWidget(
         region,
         `Lambda ${functionName}: invocations, errors, throttles`,
-        [["AWS/Lambda", "Invocations", ...dims], [".", "Errors", ...dims], [".", "Throttles", ...dims]],
+        [
+          ["AWS/Lambda", "Invocations", ...dims],
+          [".", "Errors", ...dims],
+          [".", "Throttles", ...dims],
+        ],
         row,
         0,
       ),
-      metricWidget(region, `Lambda ${functionName}: duration p99 (ms)`, [["AWS/Lambda", "Duration", ...dims]], row, 12, "p99"),
+      metricWidget(
+        region,
+        `Lambda ${functionName}: duration p99 (ms)`,
+        [["AWS/Lambda", "Duration", ...dims]],
+        row,
+        12,
+        "p99",
+      ),
     );
     row += 6;
   }

@@ -6,7 +6,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyInsecureTransportStatement, policyDocument, type PolicyStatement } from "../shared/policy-documents";
+import {
+  denyInsecureTransportStatement,
+  policyDocument,
+  type PolicyStatement,
+} from "../shared/policy-documents";
 
 export interface SecureBucketArgs {
   /** Lets `pulumi destroy` delete the bucket with its objects. Default: false. */

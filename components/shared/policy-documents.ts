@@ -9,12 +9,18 @@ export type PolicyStatement = aws.types.input.iam.GetPolicyDocumentStatementArgs
 export type PolicyCondition = aws.types.input.iam.GetPolicyDocumentStatementConditionArgs;
 
 /** Renders statements into a policy document JSON string. */
-export function policyDocument(parent: pulumi.Resource, statements: pulumi.Input<PolicyStatement>[]): pulumi.Output<string> {
+export function policyDocument(
+  parent: pulumi.Resource,
+  statements: pulumi.Input<PolicyStatement>[],
+): pulumi.Output<string> {
   return aws.iam.getPolicyDocumentOutput({ statements }, { parent }).json;
 }
 
 /** A trust policy that lets one AWS service assume the role, optionally only on behalf of this account. */
-export function serviceTrustStatement(service: string, conditions?: pulumi.Input<PolicyCondition>[]): PolicyStatement {
+export function serviceTrustStatement(
+  service: string,
+  conditions?: pulumi.Input<PolicyCondition>[],
+): PolicyStatement {
   return {
     sid: "ServiceAssumeRole",
     effect: "Allow",
@@ -28,7 +34,10 @@ export function serviceTrustStatement(service: string, conditions?: pulumi.Input
  * Refuses every request that is not made over TLS. A Deny on a public principal restricts, never grants,
  * which is why `*` is the right principal and `service:*` the right action list here.
  */
-export function denyInsecureTransportStatement(actions: string[], resources: pulumi.Input<string>[]): PolicyStatement {
+export function denyInsecureTransportStatement(
+  actions: string[],
+  resources: pulumi.Input<string>[],
+): PolicyStatement {
   return {
     sid: "DenyInsecureTransport",
     effect: "Deny",
@@ -45,7 +54,11 @@ export function logStreamsArn(logGroupArn: pulumi.Input<string>): pulumi.Output<
 }
 
 /** `kms:Decrypt` on one key, and only when the call comes through the named AWS service. */
-export function decryptThrough(sid: string, keyArn: pulumi.Input<string>, service: pulumi.Input<string>): PolicyStatement {
+export function decryptThrough(
+  sid: string,
+  keyArn: pulumi.Input<string>,
+  service: pulumi.Input<string>,
+): PolicyStatement {
   return {
     sid,
     effect: "Allow",

@@ -136,7 +136,13 @@ export class WeeklyReport extends pulumi.ComponentResource {
             resources: [deadLetterQueue.arn],
           },
           ...(args.tablesKmsKeyArn
-            ? [decryptThrough("DecryptTables", args.tablesKmsKeyArn, pulumi.interpolate`dynamodb.${region}.amazonaws.com`)]
+            ? [
+                decryptThrough(
+                  "DecryptTables",
+                  args.tablesKmsKeyArn,
+                  pulumi.interpolate`dynamodb.${region}.amazonaws.com`,
+                ),
+              ]
             : []),
         ],
       },
@@ -173,7 +179,12 @@ export class WeeklyReport extends pulumi.ComponentResource {
 
     new aws.lambda.Permission(
       `${name}-schedule-invoke`,
-      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "events.amazonaws.com", sourceArn: schedule.arn },
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: schedule.arn,
+      },
       { parent: this },
     );
 
@@ -199,7 +210,8 @@ export class WeeklyReport extends pulumi.ComponentResource {
       `${name}-failed`,
       {
         name: `${name}-failed`,
-        alarmDescription: "A weekly report run failed after its retries (its event is in the dead-letter queue)",
+        alarmDescription:
+          "A weekly report run failed after its retries (its event is in the dead-letter queue)",
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: deadLetterQueue.name },

@@ -17,10 +17,17 @@ export interface MockIdentity {
   readonly partition: string;
 }
 
-export const defaultMockIdentity: MockIdentity = { accountId: "123456789012", region: "us-east-1", partition: "aws" };
+export const defaultMockIdentity: MockIdentity = {
+  accountId: "123456789012",
+  region: "us-east-1",
+  partition: "aws",
+};
 
 /** Answers one invoke token; return the invoke's result. */
-export type InvokeHandler = (inputs: Record<string, unknown>, identity: MockIdentity) => Record<string, unknown>;
+export type InvokeHandler = (
+  inputs: Record<string, unknown>,
+  identity: MockIdentity,
+) => Record<string, unknown>;
 
 type Inputs = Record<string, unknown>;
 type State = Record<string, unknown>;
@@ -45,8 +52,10 @@ const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 const alphanumeric = (seed: string, length: number): string =>
   [...Buffer.from(hex(seed, length * 2), "hex")].map((byte) => alphabet[byte % alphabet.length]).join("");
 
-const uuid = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-const str = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+const uuid = (h: string): string =>
+  `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
 
 export class MockCloud {
   private readonly extraInvokes: Readonly<Record<string, InvokeHandler>>;
@@ -62,7 +71,8 @@ export class MockCloud {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = (args.inputs ?? {}) as Inputs;
     if (!args.custom) return { id: undefined, state: inputs };
-    if (args.type.startsWith("pulumi:providers:")) return { id: hex(`provider:${args.name}`, 8), state: inputs };
+    if (args.type.startsWith("pulumi:providers:"))
+      return { id: hex(`provider:${args.name}`, 8), state: inputs };
     const seed = `${args.type}::${args.name}`;
     const facts: ResourceFacts = {
       type: args.type,
@@ -78,6 +88,16 @@ export class MockCloud {
 
   /** `pulumi.runtime.Mocks.call`. */
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    try {
+      return this.answer(args);
+    } catch (error) {
+      // The SDK reports an invoke failure from the gRPC-style `details` field, so keep the message there.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      throw Object.assign(failure, { details: failure.message });
+    }
+  }
+
+  private answer(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     const inputs = (args.inputs ?? {}) as Inputs;
     const extra = this.extraInvokes[args.token];
     if (extra) return extra(inputs, this.identity);
@@ -93,7 +113,13 @@ export class MockCloud {
           id: accountId,
         };
       case "aws:index/getRegion:getRegion":
-        return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+        return {
+          name: region,
+          region,
+          id: region,
+          endpoint: `ec2.${region}.amazonaws.com`,
+          description: region,
+        };
       case "aws:index/getPartition:getPartition":
         return { partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: partition };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
@@ -110,7 +136,9 @@ export class MockCloud {
         };
       }
       default:
-        throw new Error(`program-under-mocks: no mock answers the invoke ${args.token}; add one to scripts/lib/mock-cloud.ts`);
+        throw new Error(
+          `program-under-mocks: no mock answers the invoke ${args.token}; add one to scripts/lib/mock-cloud.ts or pass it in options.invokes`,
+        );
     }
   }
 
@@ -128,7 +156,11 @@ export class MockCloud {
         return { id: keyId, keyId, arn: this.arn("kms", `key/${keyId}`) };
       }
       case "aws:kms/alias:Alias":
-        return { id: name, arn: this.arn("kms", name), targetKeyArn: this.arn("kms", `key/${input("targetKeyId") ?? ""}`) };
+        return {
+          id: name,
+          arn: this.arn("kms", name),
+          targetKeyArn: this.arn("kms", `key/${input("targetKeyId") ?? ""}`),
+        };
       case "aws:ecr/repository:Repository":
         return {
           id: name,
@@ -151,12 +183,22 @@ export class MockCloud {
         return { id: name, name, arn: this.arn("dynamodb", `table/${name}`) };
       case "aws:iam/role:Role": {
         const path = input("path") ?? "/";
-        return { id: name, name, arn: `arn:${partition}:iam::${accountId}:role${path}${name}`, uniqueId: `AROA${r.hash(17).toUpperCase()}` };
+        return {
+          id: name,
+          name,
+          arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
+          uniqueId: `AROA${r.hash(17).toUpperCase()}`,
+        };
       }
       case "aws:iam/rolePolicy:RolePolicy":
         return { id: `${input("role") ?? "role"}:${name}`, name };
       case "aws:iam/policy:Policy":
-        return { id: this.iamArn(`policy/${name}`), name, arn: this.iamArn(`policy/${name}`), policyId: `ANPA${r.hash(17).toUpperCase()}` };
+        return {
+          id: this.iamArn(`policy/${name}`),
+          name,
+          arn: this.iamArn(`policy/${name}`),
+          policyId: `ANPA${r.hash(17).toUpperCase()}`,
+        };
       case "aws:lambda/function:Function": {
         const arn = this.arn("lambda", `function:${name}`);
         return {
@@ -178,12 +220,18 @@ export class MockCloud {
         return { id: name, name, arn: this.arn("cloudwatch", `alarm:${name}`) };
       case "aws:cloudwatch/dashboard:Dashboard": {
         const dashboardName = input("dashboardName") ?? name;
-        return { id: dashboardName, dashboardArn: `arn:${partition}:cloudwatch::${accountId}:dashboard/${dashboardName}` };
+        return {
+          id: dashboardName,
+          dashboardArn: `arn:${partition}:cloudwatch::${accountId}:dashboard/${dashboardName}`,
+        };
       }
       case "aws:cloudwatch/eventRule:EventRule":
         return { id: name, name, arn: this.arn("events", `rule/${name}`) };
       case "aws:cloudwatch/eventTarget:EventTarget":
-        return { id: `${input("rule") ?? "rule"}-${input("targetId") ?? r.hash(8)}`, targetId: input("targetId") ?? r.hash(8) };
+        return {
+          id: `${input("rule") ?? "rule"}-${input("targetId") ?? r.hash(8)}`,
+          targetId: input("targetId") ?? r.hash(8),
+        };
       case "aws:cloudtrail/trail:Trail":
         return { id: name, name, arn: this.arn("cloudtrail", `trail/${name}`), homeRegion: region };
       case "aws:s3/bucket:Bucket": {
@@ -221,7 +269,12 @@ export class MockCloud {
       }
       case "aws:secretsmanager/secretVersion:SecretVersion": {
         const versionId = uuid(r.hash(32));
-        return { id: `${input("secretId") ?? ""}|${versionId}`, arn: input("secretId"), versionId, versionStages: ["AWSCURRENT"] };
+        return {
+          id: `${input("secretId") ?? ""}|${versionId}`,
+          arn: input("secretId"),
+          versionId,
+          versionStages: ["AWSCURRENT"],
+        };
       }
       case "aws:apigatewayv2/api:Api": {
         const apiId = alphanumeric(r.name, 10).toLowerCase();
@@ -273,7 +326,10 @@ export class MockCloud {
         };
       }
       case "aws:route53/record:Record":
-        return { id: `${input("zoneId") ?? "zone"}_${input("name") ?? name}_${input("type") ?? "A"}`, fqdn: input("name") ?? name };
+        return {
+          id: `${input("zoneId") ?? "zone"}_${input("name") ?? name}_${input("type") ?? "A"}`,
+          fqdn: input("name") ?? name,
+        };
       case "docker-build:index:Image": {
         const tags = (r.inputs.tags as string[] | undefined) ?? [];
         const digest = `sha256:${hex(JSON.stringify([tags, r.inputs.context, r.inputs.platforms, r.inputs.buildArgs]), 64)}`;
@@ -282,7 +338,11 @@ export class MockCloud {
       }
       case "random:index/randomPassword:RandomPassword": {
         const length = typeof r.inputs.length === "number" ? r.inputs.length : 16;
-        return { id: "none", result: alphanumeric(`${r.name}:password`, length), bcryptHash: `$2a$10$${r.hash(53)}` };
+        return {
+          id: "none",
+          result: alphanumeric(`${r.name}:password`, length),
+          bcryptHash: `$2a$10$${r.hash(53)}`,
+        };
       }
       default:
         return this.genericState(r);
@@ -298,6 +358,9 @@ export class MockCloud {
     const [pkg, module] = r.type.split(":");
     if (pkg !== "aws") return { id: r.physicalName };
     const service = module.split("/")[0];
-    return { id: r.physicalName, arn: this.arn(service, `${r.type.split(":")[2].toLowerCase()}/${r.physicalName}`) };
+    return {
+      id: r.physicalName,
+      arn: this.arn(service, `${r.type.split(":")[2].toLowerCase()}/${r.physicalName}`),
+    };
   }
 }

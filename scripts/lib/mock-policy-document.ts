@@ -54,10 +54,15 @@ export interface PolicyDocumentResult {
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
 
 /** A one-element list renders as a plain string, as the provider does. */
-const collapse = (values: readonly string[]): string | string[] => (values.length === 1 ? values[0] : [...values]);
+const collapse = (values: readonly string[]): string | string[] =>
+  values.length === 1 ? values[0] : [...values];
 
 function renderPrincipals(principals: readonly PrincipalInput[]): unknown {
-  if (principals.length === 1 && principals[0].type === "*" && principals[0].identifiers.every((i) => i === "*")) {
+  if (
+    principals.length === 1 &&
+    principals[0].type === "*" &&
+    principals[0].identifiers.every((i) => i === "*")
+  ) {
     return "*";
   }
   const byType = new Map<string, string[]>();
@@ -71,7 +76,10 @@ function renderConditions(conditions: readonly ConditionInput[]): Record<string,
   const byTest = new Map<string, Map<string, string[]>>();
   for (const condition of conditions) {
     const byVariable = byTest.get(condition.test) ?? new Map<string, string[]>();
-    byVariable.set(condition.variable, unique([...(byVariable.get(condition.variable) ?? []), ...condition.values]));
+    byVariable.set(
+      condition.variable,
+      unique([...(byVariable.get(condition.variable) ?? []), ...condition.values]),
+    );
     byTest.set(condition.test, byVariable);
   }
   return Object.fromEntries(

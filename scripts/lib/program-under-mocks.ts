@@ -177,7 +177,9 @@ interface RegisterRequest extends MonitorRequest {
   getCustom(): boolean;
   getObject(): Struct | undefined;
   getAdditionalsecretoutputsList(): string[];
-  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getPropertydependenciesMap(): {
+    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
 }
 interface ReadRequest extends MonitorRequest {
   getId(): string;
@@ -218,7 +220,10 @@ function exclusive<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /** Splits deserialized properties into plain values and the keys that were secret. */
-function unwrapProperties(properties: Record<string, unknown>): { values: Record<string, unknown>; secretKeys: string[] } {
+function unwrapProperties(properties: Record<string, unknown>): {
+  values: Record<string, unknown>;
+  secretKeys: string[];
+} {
   const values: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(properties)) {
@@ -249,13 +254,22 @@ function applyAdditionalSecretOutputs(request: RegisterRequest, response: Regist
   if (!state || secretOutputs.length === 0) return;
   for (const key of secretOutputs) {
     if (key in state && !pulumi.runtime.isRpcSecret(state[key])) {
-      state[key] = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: state[key] } as never;
+      state[key] = {
+        [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+        value: state[key],
+      } as never;
     }
   }
   response.setObject(Struct.fromJavaScript(state));
 }
 
-function recordOf(request: MonitorRequest, urn: string, id: string | undefined, inputs: Struct | undefined, state: Struct | undefined) {
+function recordOf(
+  request: MonitorRequest,
+  urn: string,
+  id: string | undefined,
+  inputs: Struct | undefined,
+  state: Struct | undefined,
+) {
   const input = unwrapProperties(deserialize(inputs));
   const output = unwrapProperties(deserialize(state));
   const record: MutableRecord = {
@@ -284,7 +298,13 @@ function instrument(monitor: InstrumentableMonitor, records: MutableRecord[]): v
     register(request, (error, response) => {
       if (!error && response) {
         applyAdditionalSecretOutputs(request, response);
-        const record = recordOf(request, response.getUrn(), response.getId(), request.getObject(), response.getObject());
+        const record = recordOf(
+          request,
+          response.getUrn(),
+          response.getId(),
+          request.getObject(),
+          response.getObject(),
+        );
         record.custom = request.getCustom();
         const propertyDependencies: Record<string, string[]> = {};
         request.getPropertydependenciesMap().forEach((value, key) => {
@@ -304,7 +324,13 @@ function instrument(monitor: InstrumentableMonitor, records: MutableRecord[]): v
   monitor.readResource = (request, callback) =>
     read(request, (error, response) => {
       if (!error && response) {
-        const record = recordOf(request, response.getUrn(), request.getId(), request.getProperties(), response.getProperties());
+        const record = recordOf(
+          request,
+          response.getUrn(),
+          request.getId(),
+          request.getProperties(),
+          response.getProperties(),
+        );
         record.read = true;
         records.push(record);
       }
@@ -325,9 +351,14 @@ function instrument(monitor: InstrumentableMonitor, records: MutableRecord[]): v
 
 /** Resolves one stack output through the SDK's own serializer, which reports secrets and unknowns. */
 async function settleOutput(value: unknown): Promise<StackOutput> {
-  const serialized: unknown = await pulumi.runtime.serializeProperty("stack output", value as pulumi.Input<unknown>, new Set(), {
-    keepOutputValues: false,
-  });
+  const serialized: unknown = await pulumi.runtime.serializeProperty(
+    "stack output",
+    value as pulumi.Input<unknown>,
+    new Set(),
+    {
+      keepOutputValues: false,
+    },
+  );
   let secret = false;
   const unwrap = (node: unknown): unknown => {
     if (node === pulumi.runtime.unknownValue) return undefined;
@@ -367,8 +398,10 @@ function snapshotRuntime(): RuntimeSnapshot {
 
 async function restoreRuntime(snapshot: RuntimeSnapshot): Promise<void> {
   pulumi.runtime.setAllConfig(snapshot.config);
-  const foreignMocks = snapshot.monitor && !ownMonitors.has(snapshot.monitor) ? snapshot.monitor.mocks : undefined;
-  if (foreignMocks) await pulumi.runtime.setMocks(foreignMocks, snapshot.project, snapshot.stack, snapshot.preview);
+  const foreignMocks =
+    snapshot.monitor && !ownMonitors.has(snapshot.monitor) ? snapshot.monitor.mocks : undefined;
+  if (foreignMocks)
+    await pulumi.runtime.setMocks(foreignMocks, snapshot.project, snapshot.stack, snapshot.preview);
 }
 
 interface ExecuteSettings {
@@ -381,7 +414,10 @@ interface ExecuteSettings {
   readonly preview: boolean;
 }
 
-async function execute(body: () => StackOutputs | void | Promise<StackOutputs | void>, settings: ExecuteSettings): Promise<MockedRun> {
+async function execute(
+  body: () => StackOutputs | void | Promise<StackOutputs | void>,
+  settings: ExecuteSettings,
+): Promise<MockedRun> {
   const snapshot = snapshotRuntime();
   const records: MutableRecord[] = [];
   const invokes: RecordedInvoke[] = [];
@@ -416,9 +452,13 @@ async function execute(body: () => StackOutputs | void | Promise<StackOutputs | 
 
     const outputs: Record<string, StackOutput> = {};
     for (const [key, value] of Object.entries(programOutputs)) outputs[key] = await settleOutput(value);
-    if (failures.length > 0) {
-      const messages = failures.map((f) => (f instanceof Error ? (f.stack ?? f.message) : String(f)));
-      throw new Error(`the program failed under mocks:\n${messages.join("\n")}`);
+    // Node reports a rejection nobody handled only once the microtask queue is empty: let it.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (failures.length > 0 || pulumi.log.hasErrors()) {
+      const messages = [...new Set(failures.map((f) => (f instanceof Error ? f.message : String(f))))];
+      throw new Error(
+        `the program failed under mocks:\n${messages.join("\n") || "an error was logged (see stderr)"}`,
+      );
     }
     return {
       project: settings.project,
@@ -428,13 +468,20 @@ async function execute(body: () => StackOutputs | void | Promise<StackOutputs | 
       outputs,
       invokes,
     };
+  } catch (error) {
+    // The SDK rejects internal copies of a failed promise too; absorb them before the listener goes away.
+    await new Promise((resolve) => setImmediate(resolve));
+    throw error;
   } finally {
     process.off("unhandledRejection", onUnhandledRejection);
     await restoreRuntime(snapshot);
   }
 }
 
-function identityFor(config: Readonly<Record<string, string>>, identity: Partial<MockIdentity> | undefined): MockIdentity {
+function identityFor(
+  config: Readonly<Record<string, string>>,
+  identity: Partial<MockIdentity> | undefined,
+): MockIdentity {
   return { ...defaultMockIdentity, region: config["aws:region"] ?? defaultMockIdentity.region, ...identity };
 }
 
@@ -445,7 +492,9 @@ export function runUnderMocks(
   body: () => StackOutputs | void | Promise<StackOutputs | void>,
   options: MockRunOptions = {},
 ): Promise<MockedRun> {
-  const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, asConfigValue(v)]));
+  const config = Object.fromEntries(
+    Object.entries(options.config ?? {}).map(([k, v]) => [k, asConfigValue(v)]),
+  );
   return exclusive(() =>
     execute(body, {
       project: options.project ?? "project",
@@ -476,7 +525,8 @@ async function runProgramModule(programPath: string, projectDir: string): Promis
   const exported: unknown = moduleLoader(programPath);
   const outputs: unknown = typeof exported === "function" ? await (exported as () => unknown)() : exported;
   if (outputs === undefined || outputs === null) return {};
-  if (typeof outputs !== "object") throw new Error(`${programPath} must export an object of stack outputs or a function returning one`);
+  if (typeof outputs !== "object")
+    throw new Error(`${programPath} must export an object of stack outputs or a function returning one`);
   return Object.fromEntries(Object.entries(outputs).filter(([key]) => key !== "__esModule"));
 }
 

@@ -60,10 +60,17 @@ export function listStackNames(projectDir: string): string[] {
 const namespaced = (project: string, key: string): string => (key.includes(":") ? key : `${project}:${key}`);
 
 const asConfigString = (value: unknown): string =>
-  typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  typeof value === "string"
+    ? value
+    : typeof value === "object" && value !== null
+      ? JSON.stringify(value)
+      : String(value);
 
 const isSecure = (value: unknown): value is { secure: string } =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { secure?: unknown }).secure === "string";
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  typeof (value as { secure?: unknown }).secure === "string";
 
 export function readStackConfig(projectDir: string, stack: string): StackConfig {
   const project = readProjectFile(projectDir);
@@ -77,7 +84,9 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
     if (typeof entry === "object" && entry?.secret) secretKeys.add(fullKey);
   }
 
-  const stackFile = ["yaml", "yml"].map((ext) => path.join(projectDir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
+  const stackFile = ["yaml", "yml"]
+    .map((ext) => path.join(projectDir, `Pulumi.${stack}.${ext}`))
+    .find((f) => fs.existsSync(f));
   if (!stackFile) throw new Error(`no stack file Pulumi.${stack}.yaml in ${projectDir}`);
   const stackDocument = readYaml<{ config?: Record<string, unknown> } | null>(stackFile);
   for (const [key, value] of Object.entries(stackDocument?.config ?? {})) {
