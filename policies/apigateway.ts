@@ -11,19 +11,15 @@ export const stageAccessLogging: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps:
     "Set `accessLogSettings: { destinationArn: logGroup.arn, format: JSON.stringify({...}) }`.",
-  validateResource: forTypes(
-    [awsTypes.apiGatewayV2Stage],
-    "API Gateway v2 stages",
-    (args, reportViolation) => {
-      const settings = args.props.accessLogSettings;
-      const missing = ["destinationArn", "format"].filter((key) => !settings || !isSet(() => settings[key]));
-      if (missing.length > 0) {
-        reportViolation(
-          `accessLogSettings.${missing.join(" and accessLogSettings.")} not set; send access logs to a log group.`,
-        );
-      }
-    },
-  ),
+  validateResource: forTypes([awsTypes.apiGatewayV2Stage], (args, reportViolation) => {
+    const settings = args.props.accessLogSettings;
+    const missing = ["destinationArn", "format"].filter((key) => !settings || !isSet(() => settings[key]));
+    if (missing.length > 0) {
+      reportViolation(
+        `accessLogSettings.${missing.join(" and accessLogSettings.")} not set; send access logs to a log group.`,
+      );
+    }
+  }),
 };
 
 export const stageThrottling: ResourceValidationPolicy = {
@@ -33,21 +29,17 @@ export const stageThrottling: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps:
     "Set `defaultRouteSettings: { throttlingBurstLimit, throttlingRateLimit }` from stack config.",
-  validateResource: forTypes(
-    [awsTypes.apiGatewayV2Stage],
-    "API Gateway v2 stages",
-    (args, reportViolation) => {
-      const route = args.props.defaultRouteSettings;
-      const missing = ["throttlingBurstLimit", "throttlingRateLimit"].filter(
-        (key) => typeof route?.[key] !== "number" || route[key] <= 0,
+  validateResource: forTypes([awsTypes.apiGatewayV2Stage], (args, reportViolation) => {
+    const route = args.props.defaultRouteSettings;
+    const missing = ["throttlingBurstLimit", "throttlingRateLimit"].filter(
+      (key) => typeof route?.[key] !== "number" || route[key] <= 0,
+    );
+    if (missing.length > 0) {
+      reportViolation(
+        `defaultRouteSettings.${missing.join(" and defaultRouteSettings.")} not set; set positive limits.`,
       );
-      if (missing.length > 0) {
-        reportViolation(
-          `defaultRouteSettings.${missing.join(" and defaultRouteSettings.")} not set; set positive limits.`,
-        );
-      }
-    },
-  ),
+    }
+  }),
 };
 
 export const corsNoWildcardWithCredentials: ResourceValidationPolicy = {
@@ -57,7 +49,7 @@ export const corsNoWildcardWithCredentials: ResourceValidationPolicy = {
     "authenticated calls with the visitor's cookies.",
   enforcementLevel: "mandatory",
   remediationSteps: "List the exact origins in `corsConfiguration.allowOrigins` (from stack config).",
-  validateResource: forTypes([awsTypes.apiGatewayV2Api], "API Gateway v2 APIs", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.apiGatewayV2Api], (args, reportViolation) => {
     const cors = copyKnown(() => args.props.corsConfiguration).value as
       { allowOrigins?: unknown; allowCredentials?: unknown } | undefined;
     const origins = Array.isArray(cors?.allowOrigins) ? cors.allowOrigins : [];

@@ -1,10 +1,9 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidation, ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 import { isSet } from "./lib/values";
 
-const trails = (validate: Parameters<typeof forTypes>[2]) =>
-  forTypes([awsTypes.cloudTrail], "CloudTrail trails", validate);
+const trails = (validate: ResourceValidation) => forTypes([awsTypes.cloudTrail], validate);
 
 export const logFileValidation: ResourceValidationPolicy = {
   name: "cloudtrail-log-file-validation",

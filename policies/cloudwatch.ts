@@ -25,19 +25,15 @@ export const logGroupRetention: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps: "Set `retentionInDays` (from stack config).",
   configSchema: retentionSchema,
-  validateResource: forTypes(
-    [awsTypes.cloudWatchLogGroup],
-    "CloudWatch log groups",
-    (args, reportViolation) => {
-      const { minimumRetentionDays } = readConfig<RetentionConfig>(args, retentionSchema);
-      const retention = args.props.retentionInDays;
-      if (typeof retention !== "number" || retention === 0) {
-        reportViolation("retentionInDays is not set, so logs are kept forever; set it.");
-      } else if (retention < minimumRetentionDays) {
-        reportViolation(`retentionInDays is ${retention}; keep logs at least ${minimumRetentionDays} days.`);
-      }
-    },
-  ),
+  validateResource: forTypes([awsTypes.cloudWatchLogGroup], (args, reportViolation) => {
+    const { minimumRetentionDays } = readConfig<RetentionConfig>(args, retentionSchema);
+    const retention = args.props.retentionInDays;
+    if (typeof retention !== "number" || retention === 0) {
+      reportViolation("retentionInDays is not set, so logs are kept forever; set it.");
+    } else if (retention < minimumRetentionDays) {
+      reportViolation(`retentionInDays is ${retention}; keep logs at least ${minimumRetentionDays} days.`);
+    }
+  }),
 };
 
 export const logGroupCustomerManagedKey: ResourceValidationPolicy = {
@@ -46,15 +42,11 @@ export const logGroupCustomerManagedKey: ResourceValidationPolicy = {
     "CloudWatch log groups should be encrypted with a customer-managed KMS key, whose use you control and audit.",
   enforcementLevel: "advisory",
   remediationSteps: "Set `kmsKeyId` to a key whose policy lets the CloudWatch Logs service use it.",
-  validateResource: forTypes(
-    [awsTypes.cloudWatchLogGroup],
-    "CloudWatch log groups",
-    (args, reportViolation) => {
-      if (!isSet(() => args.props.kmsKeyId)) {
-        reportViolation("kmsKeyId is not set; encrypt the log group with a customer-managed KMS key.");
-      }
-    },
-  ),
+  validateResource: forTypes([awsTypes.cloudWatchLogGroup], (args, reportViolation) => {
+    if (!isSet(() => args.props.kmsKeyId)) {
+      reportViolation("kmsKeyId is not set; encrypt the log group with a customer-managed KMS key.");
+    }
+  }),
 };
 
 export const cloudWatchPolicies = [logGroupRetention, logGroupCustomerManagedKey];

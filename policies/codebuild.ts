@@ -19,7 +19,7 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
   remediationSteps:
     'Set `type: "SECRETS_MANAGER"` and `value: "<secret-name>:<json-key>"` (or PARAMETER_STORE and the parameter name).',
   configSchema: secretSettingsSchema,
-  validateResource: forTypes([awsTypes.codeBuildProject], "CodeBuild projects", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.codeBuildProject], (args, reportViolation) => {
     const settings = readConfig<SecretDetectionSettings>(args, secretSettingsSchema);
     const variables = copyKnown(() => args.props.environment?.environmentVariables).value;
     if (!Array.isArray(variables)) {

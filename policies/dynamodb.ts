@@ -9,7 +9,7 @@ export const pointInTimeRecovery: ResourceValidationPolicy = {
     "DynamoDB tables must have point-in-time recovery on, so a bad write or delete can be rolled back.",
   enforcementLevel: "mandatory",
   remediationSteps: "Set `pointInTimeRecovery: { enabled: true }`.",
-  validateResource: forTypes([awsTypes.dynamoDbTable], "DynamoDB tables", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.dynamoDbTable], (args, reportViolation) => {
     if (args.props.pointInTimeRecovery?.enabled !== true) {
       reportViolation("pointInTimeRecovery.enabled is not true; set it to true.");
     }
@@ -22,7 +22,7 @@ export const customerManagedKey: ResourceValidationPolicy = {
     "DynamoDB tables should be encrypted with a customer-managed KMS key, whose use you control and audit.",
   enforcementLevel: "advisory",
   remediationSteps: "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }`.",
-  validateResource: forTypes([awsTypes.dynamoDbTable], "DynamoDB tables", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.dynamoDbTable], (args, reportViolation) => {
     const encryption = args.props.serverSideEncryption;
     if (encryption?.enabled !== true || !isSet(() => encryption.kmsKeyArn)) {
       reportViolation(
@@ -39,7 +39,7 @@ export const deletionProtection: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   remediationSteps:
     "Set `deletionProtectionEnabled: true` (from stack config, so short-lived stacks can opt out).",
-  validateResource: forTypes([awsTypes.dynamoDbTable], "DynamoDB tables", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.dynamoDbTable], (args, reportViolation) => {
     if (args.props.deletionProtectionEnabled !== true) {
       reportViolation("deletionProtectionEnabled is not true; set it to true.");
     }

@@ -10,7 +10,7 @@ export const scanOnPush: ResourceValidationPolicy = {
     "ECR repositories must scan every image on push, so a vulnerable image is known before it runs.",
   enforcementLevel: "mandatory",
   remediationSteps: "Set `imageScanningConfiguration: { scanOnPush: true }`.",
-  validateResource: forTypes([awsTypes.ecrRepository], "ECR repositories", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.ecrRepository], (args, reportViolation) => {
     if (args.props.imageScanningConfiguration?.scanOnPush !== true) {
       reportViolation("imageScanningConfiguration.scanOnPush is not true; set it to true.");
     }
@@ -23,7 +23,7 @@ export const immutableTags: ResourceValidationPolicy = {
     "ECR repositories must make tags immutable, so a tag that was scanned and deployed always names the same image.",
   enforcementLevel: "mandatory",
   remediationSteps: 'Set `imageTagMutability: "IMMUTABLE"` and deploy by digest.',
-  validateResource: forTypes([awsTypes.ecrRepository], "ECR repositories", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.ecrRepository], (args, reportViolation) => {
     const mutability = args.props.imageTagMutability;
     if (mutability !== "IMMUTABLE") {
       reportViolation(
@@ -39,7 +39,7 @@ export const customerManagedKey: ResourceValidationPolicy = {
     "ECR repositories should encrypt images with a customer-managed KMS key, whose use you control and audit.",
   enforcementLevel: "advisory",
   remediationSteps: 'Set `encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.arn }]`.',
-  validateResource: forTypes([awsTypes.ecrRepository], "ECR repositories", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.ecrRepository], (args, reportViolation) => {
     const encryption = args.props.encryptionConfigurations?.[0];
     if (encryption?.encryptionType !== "KMS" || !isSet(() => encryption.kmsKey)) {
       reportViolation(

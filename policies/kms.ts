@@ -8,7 +8,7 @@ export const keyRotation: ResourceValidationPolicy = {
     "Symmetric KMS keys must rotate their key material automatically (asymmetric and HMAC keys cannot rotate and are not checked).",
   enforcementLevel: "mandatory",
   remediationSteps: "Set `enableKeyRotation: true`.",
-  validateResource: forTypes([awsTypes.kmsKey], "KMS keys", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.kmsKey], (args, reportViolation) => {
     const spec = args.props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
     const usage = args.props.keyUsage ?? "ENCRYPT_DECRYPT";
     if (

@@ -13,7 +13,7 @@ export const permissionNoPublicPrincipal: ResourceValidationPolicy = {
     'Lambda permissions must never grant invocation to `"*"` (anyone, including a public function URL).',
   enforcementLevel: "mandatory",
   remediationSteps: "Set `principal` to the service or account that invokes the function.",
-  validateResource: forTypes([awsTypes.lambdaPermission], "Lambda permissions", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.lambdaPermission], (args, reportViolation) => {
     const principal = knownOrUndefined(() => args.props.principal);
     if (typeof principal === "string" && isPublicPrincipalValue(principal)) {
       reportViolation(
@@ -31,7 +31,7 @@ export const permissionSourceScoped: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps:
     "Set `sourceArn` to the invoking resource, e.g. `pulumi.interpolate`${api.executionArn}/*/*`` or the rule's ARN.",
-  validateResource: forTypes([awsTypes.lambdaPermission], "Lambda permissions", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.lambdaPermission], (args, reportViolation) => {
     const principal = knownOrUndefined(() => args.props.principal);
     if (typeof principal !== "string" || !principal.toLowerCase().endsWith(".amazonaws.com")) {
       return;
@@ -61,7 +61,7 @@ export const noSecretsInEnvironment: ResourceValidationPolicy = {
   remediationSteps:
     "Store the secret in Secrets Manager, pass its ARN (e.g. `JWT_SECRET_ARN`) and read it at run time.",
   configSchema: secretSettingsSchema,
-  validateResource: forTypes([awsTypes.lambdaFunction], "Lambda functions", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.lambdaFunction], (args, reportViolation) => {
     const settings = readConfig<SecretDetectionSettings>(args, secretSettingsSchema);
     const variables = copyKnown(() => args.props.environment?.variables).value;
     if (variables === null || typeof variables !== "object") {
@@ -85,7 +85,7 @@ export const xrayTracing: ResourceValidationPolicy = {
     "Lambda functions should have active X-Ray tracing, so a slow or failing request can be followed.",
   enforcementLevel: "advisory",
   remediationSteps: 'Set `tracingConfig: { mode: "Active" }` and allow the X-Ray put actions in the role.',
-  validateResource: forTypes([awsTypes.lambdaFunction], "Lambda functions", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.lambdaFunction], (args, reportViolation) => {
     const mode = args.props.tracingConfig?.mode;
     if (mode !== "Active") {
       reportViolation(
@@ -102,7 +102,7 @@ export const reservedConcurrency: ResourceValidationPolicy = {
     "limit, nor scale past what its downstream tables can take.",
   enforcementLevel: "advisory",
   remediationSteps: "Set `reservedConcurrentExecutions` to the function's expected peak.",
-  validateResource: forTypes([awsTypes.lambdaFunction], "Lambda functions", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.lambdaFunction], (args, reportViolation) => {
     const reserved = args.props.reservedConcurrentExecutions;
     if (typeof reserved !== "number" || reserved < 1) {
       reportViolation(

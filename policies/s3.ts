@@ -35,7 +35,6 @@ export const noPublicAcl: ResourceValidationPolicy = {
     "Remove the ACL (buckets are private by default) and share objects through a scoped bucket policy.",
   validateResource: forTypes(
     [...s3BucketTypes, awsTypes.s3BucketAcl, awsTypes.s3BucketAclV2],
-    "S3 buckets and bucket ACLs",
     (args, reportViolation) => {
       const acl = knownOrUndefined(() => args.props.acl);
       if (typeof acl === "string" && publicCannedAcls.includes(acl.toLowerCase())) {
@@ -67,7 +66,6 @@ export const publicAccessBlockComplete: ResourceValidationPolicy = {
   remediationSteps: "Set all four flags to true.",
   validateResource: forTypes(
     [awsTypes.s3BucketPublicAccessBlock, awsTypes.s3AccountPublicAccessBlock],
-    "S3 public access blocks",
     (args, reportViolation) => {
       const missing = blockFlags.filter((flag) => args.props[flag] !== true);
       if (missing.length > 0) {

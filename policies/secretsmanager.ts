@@ -11,19 +11,15 @@ export const customerManagedKey: ResourceValidationPolicy = {
     "Secrets should be encrypted with a customer-managed KMS key (not `aws/secretsmanager`), so reading one also needs a key grant you control.",
   enforcementLevel: "advisory",
   remediationSteps: "Set `kmsKeyId` to a customer-managed key and grant the readers kms:Decrypt on it.",
-  validateResource: forTypes(
-    [awsTypes.secretsManagerSecret],
-    "Secrets Manager secrets",
-    (args, reportViolation) => {
-      if (!isSet(() => args.props.kmsKeyId)) {
-        reportViolation("kmsKeyId is not set; use a customer-managed KMS key.");
-      } else if (knownOrUndefined(() => args.props.kmsKeyId) === "alias/aws/secretsmanager") {
-        reportViolation(
-          'kmsKeyId is "alias/aws/secretsmanager", the AWS-managed key; use a customer-managed KMS key.',
-        );
-      }
-    },
-  ),
+  validateResource: forTypes([awsTypes.secretsManagerSecret], (args, reportViolation) => {
+    if (!isSet(() => args.props.kmsKeyId)) {
+      reportViolation("kmsKeyId is not set; use a customer-managed KMS key.");
+    } else if (knownOrUndefined(() => args.props.kmsKeyId) === "alias/aws/secretsmanager") {
+      reportViolation(
+        'kmsKeyId is "alias/aws/secretsmanager", the AWS-managed key; use a customer-managed KMS key.',
+      );
+    }
+  }),
 };
 
 export const secretRotation: StackValidationPolicy = {

@@ -10,16 +10,12 @@ export const noHttpSubscriptions: ResourceValidationPolicy = {
     "SNS subscriptions must not deliver over plain `http`: messages (alerts, findings) would cross the internet unencrypted.",
   enforcementLevel: "mandatory",
   remediationSteps: 'Use `protocol: "https"` (or email, SQS, Lambda).',
-  validateResource: forTypes(
-    [awsTypes.snsTopicSubscription],
-    "SNS subscriptions",
-    (args, reportViolation) => {
-      const protocol = knownOrUndefined(() => args.props.protocol);
-      if (typeof protocol === "string" && protocol.toLowerCase() === "http") {
-        reportViolation('protocol "http" delivers messages unencrypted; use "https".');
-      }
-    },
-  ),
+  validateResource: forTypes([awsTypes.snsTopicSubscription], (args, reportViolation) => {
+    const protocol = knownOrUndefined(() => args.props.protocol);
+    if (typeof protocol === "string" && protocol.toLowerCase() === "http") {
+      reportViolation('protocol "http" delivers messages unencrypted; use "https".');
+    }
+  }),
 };
 
 export const customerManagedKey: ResourceValidationPolicy = {
@@ -28,7 +24,7 @@ export const customerManagedKey: ResourceValidationPolicy = {
     "SNS topics should be encrypted with a customer-managed KMS key (not `alias/aws/sns`), whose use you control and audit.",
   enforcementLevel: "advisory",
   remediationSteps: "Set `kmsMasterKeyId` to a key whose policy lets the publishing services use it.",
-  validateResource: forTypes([awsTypes.snsTopic], "SNS topics", (args, reportViolation) => {
+  validateResource: forTypes([awsTypes.snsTopic], (args, reportViolation) => {
     if (!isSet(() => args.props.kmsMasterKeyId)) {
       reportViolation("kmsMasterKeyId is not set; use a customer-managed KMS key.");
     } else if (knownOrUndefined(() => args.props.kmsMasterKeyId) === "alias/aws/sns") {

@@ -71,7 +71,7 @@ export const requiredTags: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   remediationSteps: "Set the AWS provider's `defaultTags` from stack config, or add `tags` to the resource.",
   configSchema,
-  validateResource: forTypes(taggedTypes, "taggable resources", (args, reportViolation) => {
+  validateResource: forTypes(taggedTypes, (args, reportViolation) => {
     const { requiredTags: required } = readConfig<Config>(args, configSchema);
     const present = effectiveTagKeys(args);
     const missing = required.filter((key) => !present.has(key.toLowerCase()));

@@ -4,13 +4,7 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
-import {
-  describeKinds,
-  documentsOf,
-  documentTypesFor,
-  type DocumentKind,
-  type ResourceDocument,
-} from "../lib/documents";
+import { documentsOf, documentTypesFor, type DocumentKind, type ResourceDocument } from "../lib/documents";
 import type { Statement } from "../lib/iam-document";
 import { forTypes, readConfig } from "../lib/policy";
 
@@ -46,7 +40,7 @@ export function documentPolicy<Config extends object = Record<string, never>>(
   return {
     ...metadata,
     ...(configSchema ? { configSchema } : {}),
-    validateResource: forTypes(documentTypesFor(kinds), describeKinds(kinds), (args, reportViolation) => {
+    validateResource: forTypes(documentTypesFor(kinds), (args, reportViolation) => {
       const config = configSchema ? readConfig<Config>(args, configSchema) : ({} as Config);
       const documents = documentsOf(args).filter((document) => kinds.includes(document.kind));
       let reported = 0;

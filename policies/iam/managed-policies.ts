@@ -40,25 +40,21 @@ export const noAdminManagedPolicies: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps: "Replace the managed policy with an inline policy that lists the exact actions and ARNs.",
   configSchema,
-  validateResource: forTypes(
-    Object.keys(attachmentInputs),
-    "IAM policy attachments and roles",
-    (args, reportViolation) => {
-      const config = readConfig<Config>(args, configSchema);
-      const input = attachmentInputs[args.type];
-      const value: unknown = knownOrUndefined(() => args.props[input]);
-      const arns = (Array.isArray(value) ? value : [value]).filter(
-        (arn): arn is string => typeof arn === "string",
-      );
-      for (const arn of arns) {
-        const name = awsManagedPolicyName(arn);
-        if (name !== undefined && config.deniedPolicyNames.some((pattern) => actionCovers(pattern, name))) {
-          reportViolation(
-            `${input} attaches the AWS-managed policy "${arn}", which grants admin-level access; ` +
-              "attach an inline policy with the exact actions and ARNs instead.",
-          );
-        }
+  validateResource: forTypes(Object.keys(attachmentInputs), (args, reportViolation) => {
+    const config = readConfig<Config>(args, configSchema);
+    const input = attachmentInputs[args.type];
+    const value: unknown = knownOrUndefined(() => args.props[input]);
+    const arns = (Array.isArray(value) ? value : [value]).filter(
+      (arn): arn is string => typeof arn === "string",
+    );
+    for (const arn of arns) {
+      const name = awsManagedPolicyName(arn);
+      if (name !== undefined && config.deniedPolicyNames.some((pattern) => actionCovers(pattern, name))) {
+        reportViolation(
+          `${input} attaches the AWS-managed policy "${arn}", which grants admin-level access; ` +
+            "attach an inline policy with the exact actions and ARNs instead.",
+        );
       }
-    },
-  ),
+    }
+  }),
 };

@@ -10,25 +10,19 @@ export const documentParseable: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps:
     "Pass the document as an object or as `JSON.stringify(...)`/`pulumi.jsonStringify(...)` output, or build it with `aws.iam.getPolicyDocument`.",
-  validateResource: forTypes(
-    documentTypesFor(["identity", "trust", "resource"]),
-    "resources that carry IAM policy documents",
-    (args, reportViolation) => {
-      for (const document of documentsOf(args)) {
-        if (!document.parsed.ok) {
-          reportViolation(
-            `${document.location} ${document.parsed.problem}; pass a valid IAM policy document.`,
-          );
-          continue;
-        }
-        for (const statement of document.parsed.statements.filter(
-          (candidate) => candidate.effect === "invalid",
-        )) {
-          reportViolation(
-            `${document.location}, ${statement.label}: Effect must be "Allow" or "Deny"; fix the statement's Effect.`,
-          );
-        }
+  validateResource: forTypes(documentTypesFor(["identity", "trust", "resource"]), (args, reportViolation) => {
+    for (const document of documentsOf(args)) {
+      if (!document.parsed.ok) {
+        reportViolation(`${document.location} ${document.parsed.problem}; pass a valid IAM policy document.`);
+        continue;
       }
-    },
-  ),
+      for (const statement of document.parsed.statements.filter(
+        (candidate) => candidate.effect === "invalid",
+      )) {
+        reportViolation(
+          `${document.location}, ${statement.label}: Effect must be "Allow" or "Deny"; fix the statement's Effect.`,
+        );
+      }
+    }
+  }),
 };

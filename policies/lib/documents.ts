@@ -62,10 +62,6 @@ export function documentTypesFor(kinds: readonly DocumentKind[]): string[] {
   return [...new Set(kinds.flatMap((kind) => typesByKind[kind]))];
 }
 
-export function describeKinds(kinds: readonly DocumentKind[]): string {
-  return `resources that carry ${kinds.join(" or ")} IAM policy documents`;
-}
-
 export function documentsOf(args: Pick<ResourceValidationArgs, "type" | "props">): ResourceDocument[] {
   const props = args.props;
   const sources: DocumentSource[] = [];

@@ -1,5 +1,6 @@
 import type {
   PolicyConfigSchema,
+  ReportViolation,
   ResourceValidation,
   ResourceValidationArgs,
   StackValidationArgs,
@@ -9,24 +10,21 @@ import type {
  * Restricts a validation to some resource types.
  *
  * With one type the function carries `__pulumiType`, the marker `validateResourceOfType` sets: the runtime
- * then skips every other resource without deserialising its inputs, which is most of the pack's cost.
+ * then skips every other resource without deserialising its inputs and reports the policy not applicable.
+ * With several, other types pass silently: `args.notApplicable()` reports by throwing an Error, and one
+ * stack trace per policy per resource took a fifth of the pack's time.
  */
-export function forTypes(
-  types: readonly string[],
-  appliesTo: string,
-  validate: ResourceValidation,
-): ResourceValidation {
-  const wanted = new Set(types);
-  const filtered: ResourceValidation = (args, reportViolation) => {
-    if (!wanted.has(args.type)) {
-      args.notApplicable(`Policy only applies to ${appliesTo}`);
-    }
-    return validate(args, reportViolation);
-  };
+export function forTypes(types: readonly string[], validate: ResourceValidation): ResourceValidation {
   if (types.length === 1) {
-    Object.assign(filtered, { __pulumiType: types[0] });
+    return Object.assign(
+      (args: ResourceValidationArgs, reportViolation: ReportViolation) => validate(args, reportViolation),
+      {
+        __pulumiType: types[0],
+      },
+    );
   }
-  return filtered;
+  const wanted = new Set(types);
+  return (args, reportViolation) => (wanted.has(args.type) ? validate(args, reportViolation) : undefined);
 }
 
 /** The values a config schema declares as `default`. */

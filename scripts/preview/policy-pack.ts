@@ -3,6 +3,8 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+import type * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import {
   fromAnalyzeResponse,
   fromAnalyzerInfo,
@@ -42,15 +44,11 @@ function cliEnvironment(options: StartPolicyPackOptions, engine: FakeEngine): No
   return env;
 }
 
-function unary<Request, Response>(
-  call: (
-    request: Request,
-    callback: (error: grpc.ServiceError | null, response: Response) => void,
-  ) => unknown,
-  request: Request,
-): Promise<Response> {
+type Callback<Response> = (error: grpc.ServiceError | null, response: Response) => void;
+
+function unary<Response>(start: (callback: Callback<Response>) => unknown): Promise<Response> {
   return new Promise((resolve, reject) => {
-    call(request, (error, response) => (error ? reject(error) : resolve(response)));
+    start((error, response) => (error ? reject(error) : resolve(response)));
   });
 }
 
@@ -106,22 +104,28 @@ export class PolicyPackProcess {
   }
 
   async getAnalyzerInfo(): Promise<AnalyzerInfo> {
-    const info = await unary(this.client.getAnalyzerInfo.bind(this.client), new emptyproto.Empty());
+    const info = await unary<analyzerproto.AnalyzerInfo>((done) =>
+      this.client.getAnalyzerInfo(new emptyproto.Empty(), done),
+    );
     return fromAnalyzerInfo(info);
   }
 
   async getPluginInfo(): Promise<{ version: string }> {
-    const info = await unary(this.client.getPluginInfo.bind(this.client), new emptyproto.Empty());
+    const info = await unary<pluginproto.PluginInfo>((done) =>
+      this.client.getPluginInfo(new emptyproto.Empty(), done),
+    );
     return { version: info.getVersion() };
   }
 
   async configure(config: Readonly<Record<string, PolicyConfig>>): Promise<void> {
-    await unary(this.client.configure.bind(this.client), toConfigureRequest(config));
+    const request = toConfigureRequest(config);
+    await unary<emptyproto.Empty>((done) => this.client.configure(request, done));
   }
 
   async analyze(resource: AnalyzedResource): Promise<AnalyzeResult> {
+    const request = toAnalyzeRequest(resource);
     return fromAnalyzeResponse(
-      await unary(this.client.analyze.bind(this.client), toAnalyzeRequest(resource)),
+      await unary<analyzerproto.AnalyzeResponse>((done) => this.client.analyze(request, done)),
     );
   }
 
@@ -140,8 +144,9 @@ export class PolicyPackProcess {
   }
 
   async analyzeStack(resources: readonly AnalyzedResource[]): Promise<AnalyzeResult> {
+    const request = toAnalyzeStackRequest(resources);
     return fromAnalyzeResponse(
-      await unary(this.client.analyzeStack.bind(this.client), toAnalyzeStackRequest(resources)),
+      await unary<analyzerproto.AnalyzeResponse>((done) => this.client.analyzeStack(request, done)),
     );
   }
 
