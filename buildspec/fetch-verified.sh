@@ -26,5 +26,8 @@ archive="$(mktemp)"
 trap 'rm -f "$archive"' EXIT
 
 curl --fail --silent --show-error --location --proto '=https' --tlsv1.2 --retry 3 --output "$archive" "$url"
-echo "${expected_sha256}  ${archive}" | sha256sum --check --strict --quiet
+if ! echo "${expected_sha256}  ${archive}" | sha256sum --check --strict --quiet; then
+  echo "fetch-verified: ${url} does not match the pinned SHA-256 ${expected_sha256}; refusing it" >&2
+  exit 1
+fi
 tar -xzf "$archive" "$@"

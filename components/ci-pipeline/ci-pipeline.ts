@@ -7,8 +7,8 @@
  * - CodeBuild projects, each with its own role and log group: `build` (the only privileged one: it runs
  *   Docker), `preview` (started by a webhook on pull requests, read-only on the stacks) and one `deploy`
  *   project per stack, whose role can change only that stack's resources.
- * - An ECR repository for the checked images, and a GitHub Actions OIDC role that may push to it from the
- *   deploy branch of the one repository.
+ * - An ECR repository for the checked images (scanned on push and by Inspector), and a GitHub Actions OIDC
+ *   role that may push to it from the deploy branch of the one repository.
  *
  * The buildspecs live in buildspec/; docs/delivery-pipeline.md explains how to bootstrap and run it.
  */
@@ -166,6 +166,15 @@ export class CiPipeline extends pulumi.ComponentResource {
         manageRegistryScanning: false,
       },
       { parent: this },
+    );
+
+    // Inspector scans the pipeline's images as it scans the app's. Enablement is account-wide and the app
+    // stacks enable it too, so destroying this stack leaves it on rather than switching scanning off for
+    // every repository of the account.
+    new aws.inspector2.Enabler(
+      `${name}-inspector`,
+      { accountIds: [context.accountId], resourceTypes: ["ECR"] },
+      { parent: this, retainOnDelete: true },
     );
 
     const arns: pulumi.Output<PipelineArns> = pulumi
