@@ -127,7 +127,7 @@ describe("buildspecs", () => {
   describe("preview.yml", () => {
     it("runs the offline preview, then pulumi preview of every stack with the policy pack, failing on the first violation", () => {
       assertVerifiedInstall(preview, "PULUMI");
-      const offline = indexOf(preview, /^npm run preview:offline$/);
+      const offline = indexOf(preview, /^for stack in \$PREVIEW_STACKS; do\n\s+npm run preview:offline -- --stack "\$stack" \|\| exit 1\n/);
       const loop = commandMatching(preview, /pulumi preview/);
       assert.ok(indexOf(preview, /pulumi preview/) > offline, "the offline preview runs first");
       assert.match(loop, /for stack in \$PREVIEW_STACKS; do/);
