@@ -13,14 +13,21 @@ import { version } from "./package.json";
 import { ApiService } from "./components/api-service";
 import { AppImage, contentTag } from "./components/app-image";
 import { AuditTrail } from "./components/audit-trail";
+import { CiPipeline } from "./components/ci-pipeline";
 import { ContainerRegistry } from "./components/container-registry";
 import { DataTables } from "./components/data-tables";
 import { EncryptionKey } from "./components/encryption-key";
 import { JwtSigningKey } from "./components/jwt-signing-key";
 import { AlertTopic, Monitoring } from "./components/monitoring";
-import { readStackSettings, type StackSettings } from "./components/stack-config";
+import { readStackSettings, type CiSettings, type StackSettings } from "./components/stack-config";
 import { VulnerabilityScanning } from "./components/vulnerability-scanning";
 import { WeeklyReport } from "./components/weekly-report";
+
+/** What the functions need of an image: its digest-pinned URI. */
+interface RunnableImage {
+  readonly imageUri: pulumi.Output<string>;
+  readonly digest: pulumi.Output<string>;
+}
 
 /** The outputs of an app stack. */
 interface AppStackOutputs {
@@ -86,21 +93,7 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
     opts,
   );
 
-  const buildArgs: Record<string, string> = settings.lambdaBaseDigest
-    ? { LAMBDA_BASE_DIGEST: settings.lambdaBaseDigest }
-    : {};
-  const image = new AppImage(
-    `${prefix}-app-image`,
-    {
-      repositoryUrl: registry.repositoryUrl,
-      registryId: registry.registryId,
-      tag: settings.imageTag ?? contentTag(version, __dirname, buildArgs),
-      contextPath: __dirname,
-      platform: settings.architecture === "arm64" ? "linux/arm64" : "linux/amd64",
-      buildArgs,
-    },
-    opts,
-  );
+  const image = settings.imageUri ? prebuiltImage(settings.imageUri) : buildImage(settings, registry, opts);
 
   const data = new DataTables(
     `${prefix}-tables`,
@@ -195,12 +188,66 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
   };
 }
 
-/** The delivery pipeline's stack (issue 5) composes the CiPipeline component from components/ci-pipeline. */
-function ciStack(settings: StackSettings): never {
-  throw new Error(
-    `Stack "${settings.stack}" sets shop-infra:stackKind to "ci", but this program does not compose the CiPipeline ` +
-      "component yet (components/ci-pipeline, issue 5).",
+/** The image the functions run, built from this tree and pushed to the stack's own repository. */
+function buildImage(
+  settings: StackSettings,
+  registry: ContainerRegistry,
+  opts: pulumi.ComponentResourceOptions,
+): RunnableImage {
+  const buildArgs: Record<string, string> = settings.lambdaBaseDigest
+    ? { LAMBDA_BASE_DIGEST: settings.lambdaBaseDigest }
+    : {};
+  return new AppImage(
+    `${settings.resourcePrefix}-app-image`,
+    {
+      repositoryUrl: registry.repositoryUrl,
+      registryId: registry.registryId,
+      tag: settings.imageTag ?? contentTag(version, __dirname, buildArgs),
+      contextPath: __dirname,
+      platform: settings.architecture === "arm64" ? "linux/arm64" : "linux/amd64",
+      buildArgs,
+    },
+    opts,
   );
+}
+
+/** An image built and scanned elsewhere (the CI build), named by digest in `shop-infra:imageUri`. */
+function prebuiltImage(imageUri: string): RunnableImage {
+  return {
+    imageUri: pulumi.output(imageUri),
+    digest: pulumi.output(imageUri.slice(imageUri.indexOf("@") + 1)),
+  };
+}
+
+/** The delivery pipeline (issue 5): CodePipeline and CodeBuild projects that build, preview and deploy the app stacks. */
+function ciStack(settings: StackSettings, ci: CiSettings, opts: pulumi.ComponentResourceOptions) {
+  const pipeline = new CiPipeline(
+    settings.resourcePrefix,
+    {
+      connectionArn: ci.connectionArn,
+      repository: ci.repository,
+      branch: ci.branch,
+      stateBucketName: ci.stateBucket,
+      stateKeyArn: ci.stateKeyArn,
+      lambdaBaseDigest: ci.lambdaBaseDigest,
+      appNamePrefix: settings.namePrefix,
+      passRoleSuffixes: ci.passRoleSuffixes,
+      pulumiProject: settings.project,
+      logRetentionDays: settings.logRetentionDays,
+      forceDelete: settings.forceDelete,
+      kmsDeletionWindowDays: settings.kmsDeletionWindowDays,
+    },
+    opts,
+  );
+  return {
+    pipelineName: pipeline.pipelineName,
+    artifactBucketName: pipeline.artifactBucketName,
+    imageRepositoryUrl: pipeline.imageRepositoryUrl,
+    buildProjectName: pipeline.buildProjectName,
+    previewProjectName: pipeline.previewProjectName,
+    deployProjectNames: pipeline.deployProjectNames,
+    githubActionsRoleArn: pipeline.githubActionsRoleArn,
+  };
 }
 
 export = async (): Promise<Record<string, unknown>> => {
@@ -214,6 +261,7 @@ export = async (): Promise<Record<string, unknown>> => {
     case "app":
       return { ...appStack(settings, opts) };
     case "ci":
-      return ciStack(settings);
+      if (!settings.ci) throw new Error("readStackSettings returns ci settings for every ci stack");
+      return { ...ciStack(settings, settings.ci, opts) };
   }
 };

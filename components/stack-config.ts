@@ -26,10 +26,23 @@ export interface FunctionSettings {
   readonly reservedConcurrency: number;
 }
 
+/** The delivery pipeline's settings (stackKind "ci"). */
+export interface CiSettings {
+  readonly connectionArn: string;
+  readonly repository: string;
+  readonly branch: string;
+  readonly stateBucket: string;
+  readonly stateKeyArn: string;
+  readonly passRoleSuffixes: readonly string[];
+  readonly lambdaBaseDigest: string;
+}
+
 export interface StackSettings {
   readonly project: string;
   readonly stack: string;
   readonly stackKind: StackKind;
+  /** First part of every physical name, e.g. "shop". */
+  readonly namePrefix: string;
   /** `<namePrefix>-<stack>`: the prefix of every physical name, so stacks can share an account. */
   readonly resourcePrefix: string;
   readonly region: string;
@@ -41,6 +54,8 @@ export interface StackSettings {
   readonly secretRecoveryWindowDays: number;
   readonly architecture: LambdaArchitecture;
   readonly imageTag?: string;
+  /** A prebuilt image to run, by digest; when set, the stack builds no image. */
+  readonly imageUri?: string;
   readonly lambdaBaseDigest?: string;
   readonly untaggedImageExpiryDays: number;
   readonly releaseImagesToKeep: number;
@@ -61,11 +76,15 @@ export interface StackSettings {
   readonly alarmEmail?: string;
   readonly auditLogRetentionDays: number;
   readonly auditBucketExpirationDays: number;
+  /** Present on the ci stack only. */
+  readonly ci?: CiSettings;
 }
 
 const logLevels = ["DEBUG", "INFO", "WARN", "ERROR"];
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const digestPattern = /^sha256:[0-9a-f]{64}$/;
+const imageByDigestPattern = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+const repositoryPattern = /^[\w.-]+\/[\w.-]+$/;
 
 /** Reads and validates the current stack's config. Throws one error listing every problem. */
 export function readStackSettings(): StackSettings {
@@ -138,6 +157,14 @@ export function readStackSettings(): StackSettings {
     `${projectName}:lambdaBaseDigest must look like sha256:<64 hex>`,
   );
 
+  const imageUri = optional("imageUri");
+  check(
+    imageUri === undefined || imageByDigestPattern.test(imageUri),
+    `${projectName}:imageUri must name an image by digest (<repository>@sha256:<64 hex>)`,
+  );
+
+  const ci = stackKind === "ci" ? readCiSettings(config, check, lambdaBaseDigest) : undefined;
+
   const domainName = optional("apiDomainName");
   const hostedZoneId = optional("apiHostedZoneId");
   check(
@@ -160,6 +187,7 @@ export function readStackSettings(): StackSettings {
     project: pulumi.getProject(),
     stack,
     stackKind: stackKind as StackKind,
+    namePrefix: config.require("namePrefix"),
     resourcePrefix: `${config.require("namePrefix")}-${stack}`,
     region,
     owner: config.require("owner"),
@@ -170,6 +198,7 @@ export function readStackSettings(): StackSettings {
     secretRecoveryWindowDays,
     architecture: architecture as LambdaArchitecture,
     imageTag: optional("imageTag"),
+    imageUri,
     lambdaBaseDigest,
     untaggedImageExpiryDays: positive("untaggedImageExpiryDays"),
     releaseImagesToKeep: positive("releaseImagesToKeep"),
@@ -196,6 +225,7 @@ export function readStackSettings(): StackSettings {
     alarmEmail,
     auditLogRetentionDays: retention("auditLogRetentionDays"),
     auditBucketExpirationDays: positive("auditBucketExpirationDays"),
+    ci,
   };
   if (problems.length > 0) {
     throw new Error(
@@ -203,4 +233,40 @@ export function readStackSettings(): StackSettings {
     );
   }
   return settings;
+}
+
+function readCiSettings(
+  config: pulumi.Config,
+  check: (ok: boolean, problem: string) => void,
+  lambdaBaseDigest: string | undefined,
+): CiSettings {
+  check(
+    lambdaBaseDigest !== undefined,
+    `${projectName}:lambdaBaseDigest is required on the ci stack (its build pins the base image)`,
+  );
+  const required = (key: string) => {
+    const value = config.require(key).trim();
+    check(value !== "", `${projectName}:${key} is required on the ci stack`);
+    return value;
+  };
+  const repository = required("ciRepository");
+  check(
+    repository === "" || repositoryPattern.test(repository),
+    `${projectName}:ciRepository must be "<owner>/<name>"`,
+  );
+  const passRoleSuffixes = config.requireObject<string[]>("ciPassRoleSuffixes");
+  check(
+    Array.isArray(passRoleSuffixes) &&
+      passRoleSuffixes.every((s) => typeof s === "string" && /^[a-z0-9-]+$/.test(s)),
+    `${projectName}:ciPassRoleSuffixes must list role name suffixes such as "api"`,
+  );
+  return {
+    connectionArn: required("ciConnectionArn"),
+    repository,
+    branch: required("ciBranch"),
+    stateBucket: required("ciStateBucket"),
+    stateKeyArn: required("ciStateKeyArn"),
+    passRoleSuffixes,
+    lambdaBaseDigest: lambdaBaseDigest ?? "",
+  };
 }

@@ -151,6 +151,8 @@ export class AuditTrail extends pulumi.ComponentResource {
     const deliveryRole = new aws.iam.Role(
       `${name}-delivery-role`,
       {
+        // A fixed name, so a deploy role's iam:PassRole can name exactly this role.
+        name: `${trailName}-delivery`,
         description: `Lets CloudTrail trail ${trailName} deliver events to its log group`,
         assumeRolePolicy: policyDocument(this, [
           serviceTrustStatement("cloudtrail.amazonaws.com", [

@@ -20,6 +20,11 @@ export interface ContainerFunctionArgs {
   readonly imageUri: pulumi.Input<string>;
   /** Physical function name (also names the log group). Default: the component's name. */
   readonly functionName?: pulumi.Input<string>;
+  /**
+   * Name of the execution role. Default: the function name, so a deploy role's `iam:PassRole` can name it
+   * exactly.
+   */
+  readonly roleName?: pulumi.Input<string>;
   /** Overrides the image's CMD, e.g. ["report/index.handler"]. Default: the image's CMD. */
   readonly command?: pulumi.Input<pulumi.Input<string>[]>;
   /** What the function does (Lambda console). Default: none. */
@@ -57,6 +62,7 @@ export class ContainerFunction extends pulumi.ComponentResource {
     super("shop:lambda:ContainerFunction", name, {}, opts);
 
     const functionName = args.functionName ?? name;
+    const roleName = args.roleName ?? functionName;
     const memorySize = args.memorySize ?? 512;
     const timeout = args.timeout ?? 10;
     const reservedConcurrentExecutions = args.reservedConcurrentExecutions ?? 1;
@@ -78,6 +84,7 @@ export class ContainerFunction extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-role`,
       {
+        name: roleName,
         description: pulumi.interpolate`Execution role of the Lambda function ${functionName}`,
         assumeRolePolicy: policyDocument(this, [serviceTrustStatement("lambda.amazonaws.com")]),
       },

@@ -51,12 +51,14 @@
  * ## Running more than once in one process
  *
  * Runs are serialised (the Pulumi runtime is process-global state) and each one starts from scratch:
- * `setMocks` resets the runtime, the config map is replaced, and before the program is loaded every
- * project module outside `node_modules` (the program, its components, the app modules it imports) is
- * evicted from the require cache, except this library's own directory. So `index.ts` is evaluated anew
- * against the new stack's config, whether it exports a function (called, as the Pulumi language host
- * does) or declares its resources at module level. Mocks that a caller installed before a run (a test
- * file calling `setMocks` at import time) are reinstalled afterwards, with the previous config values.
+ * `setMocks` resets the runtime, the config map is replaced, and before the program is loaded again the
+ * program module and every project module in its require graph (its components, the app modules they
+ * import; never node_modules or this library) are evicted from the require cache. So `index.ts` is
+ * evaluated anew against the new stack's config, whether it exports a function (called, as the Pulumi
+ * language host does) or declares its resources at module level. On the first run, project modules the
+ * caller had already imported are shared with the program; the caller's other modules are never touched.
+ * Mocks that a caller installed before a run (a test file calling `setMocks` at import time) are
+ * reinstalled afterwards, with the previous config values.
  *
  * A run fails (rejects) when the program throws, when a resource registration fails, or when a promise
  * is rejected unhandled while the program runs; it never returns a partial picture silently.
@@ -508,20 +510,30 @@ export function runUnderMocks(
   );
 }
 
-/** Drops the project's own modules from the require cache so the next load evaluates them again. */
-function evictProjectModules(projectDir: string): void {
-  const root = projectDir + path.sep;
-  const nodeModules = `${path.sep}node_modules${path.sep}`;
-  for (const file of Object.keys(moduleLoader.cache)) {
-    if (file.startsWith(root) && !file.includes(nodeModules) && !file.startsWith(libraryDir + path.sep)) {
-      delete moduleLoader.cache[file];
-    }
-  }
+/**
+ * Drops the program and every project module in its require graph (as Node recorded it when the program
+ * was last loaded) from the require cache, so the next load evaluates them again. Dependencies in
+ * node_modules and this library stay loaded.
+ */
+function evictProgramModules(programPath: string, projectDir: string): void {
+  const isProjectModule = (file: string) =>
+    file.startsWith(projectDir + path.sep) &&
+    !file.includes(`${path.sep}node_modules${path.sep}`) &&
+    !file.startsWith(libraryDir + path.sep);
+  const graph = new Set<string>();
+  const visit = (file: string) => {
+    const loaded = moduleLoader.cache[file];
+    if (!loaded || graph.has(file) || !isProjectModule(file)) return;
+    graph.add(file);
+    for (const child of loaded.children) visit(child.id);
+  };
+  visit(programPath);
+  for (const file of graph) delete moduleLoader.cache[file];
 }
 
 /** Loads the program as the Pulumi language host does: a module exporting a function is called. */
 async function runProgramModule(programPath: string, projectDir: string): Promise<StackOutputs> {
-  evictProjectModules(projectDir);
+  evictProgramModules(programPath, projectDir);
   const exported: unknown = moduleLoader(programPath);
   const outputs: unknown = typeof exported === "function" ? await (exported as () => unknown)() : exported;
   if (outputs === undefined || outputs === null) return {};

@@ -93,6 +93,7 @@ describe("AuditTrail", () => {
     const streams = `${logGroup().outputs.arn as string}:*`;
     assert.equal(trail().inputs.cloudWatchLogsGroupArn, streams);
     const role = only(run, "aws:iam/role:Role");
+    assert.equal(role.inputs.name, "audit-delivery");
     assert.equal(trail().inputs.cloudWatchLogsRoleArn, role.outputs.arn);
     assert.deepEqual(statementsOf(role, "assumeRolePolicy")[0].Principal, {
       Service: "cloudtrail.amazonaws.com",

@@ -54,6 +54,11 @@ describe("ContainerFunction", () => {
     assert.deepEqual(only(run, "aws:lambda/function:Function").inputs.imageConfig, {
       commands: ["report/index.handler"],
     });
+    assert.equal(
+      only(run, "aws:iam/role:Role").inputs.name,
+      "worker",
+      "the role is named after the function",
+    );
     const trust = statementsOf(only(run, "aws:iam/role:Role"), "assumeRolePolicy");
     assert.deepEqual(trust, [
       {

@@ -6,6 +6,7 @@ import { apiTableAccess, tables, type TableKey } from "../../app/data/tables";
 import { cloudWatchRetentionDays } from "../../components/stack-config";
 import {
   listStackNames,
+  readStackConfig,
   runProgramUnderMocks,
   type MockedRun,
   type RecordedResource,
@@ -439,7 +440,57 @@ describe("the Pulumi program", () => {
     });
   });
 
-  it("runs under mocks for every app stack file in the repository", async function () {
+  it("runs a prebuilt image by digest when shop-infra:imageUri is set, and builds nothing", async () => {
+    const imageUri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-ci-app@sha256:${"f".repeat(64)}`;
+    const run = await runProgramUnderMocks({ stack: "dev", config: { imageUri } });
+    assert.equal(ofType(run, "docker-build:index:Image").length, 0);
+    assert.equal(ofType(run, "shop:image:AppImage").length, 0);
+    for (const fn of ofType(run, "aws:lambda/function:Function")) assert.equal(fn.inputs.imageUri, imageUri);
+    assert.deepEqual(run.outputs.imageDigest, { value: `sha256:${"f".repeat(64)}`, secret: false });
+    await assert.rejects(
+      runProgramUnderMocks({ stack: "dev", config: { imageUri: "repo:latest" } }),
+      /imageUri must name an image by digest/,
+    );
+  });
+
+  it("names the roles a CI deploy may pass exactly as the ci stack's ciPassRoleSuffixes expect", () => {
+    const suffixes = JSON.parse(
+      readStackConfig(process.cwd(), "ci").config["shop-infra:ciPassRoleSuffixes"] ?? "[]",
+    ) as string[];
+    assert.ok(suffixes.length > 0);
+    for (const stack of ["dev", "prod"]) {
+      const roleNames = ofType(runs[stack], "aws:iam/role:Role")
+        .map((r) => r.inputs.name)
+        .sort();
+      assert.deepEqual(
+        roleNames,
+        suffixes.map((suffix) => `shop-${stack}-${suffix}`).sort(),
+        `${stack} roles`,
+      );
+    }
+  });
+
+  it("composes the CiPipeline component when the stack is the CI stack", async () => {
+    const run = await runProgramUnderMocks({ stack: "ci" });
+    const pipeline = only(run, "shop:ci:CiPipeline");
+    assert.equal(pipeline.name, "shop-ci");
+    assert.equal(ofType(run, "shop:api:ApiService").length, 0);
+    assert.ok(Object.keys(run.outputs).includes("githubActionsRoleArn"));
+    const provider = only(run, "pulumi:providers:aws");
+    for (const resource of run.resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
+      assert.equal(
+        resource.provider,
+        `${provider.urn}::${provider.id}`,
+        `${resource.name} uses the tagged provider`,
+      );
+    }
+    await assert.rejects(
+      runProgramUnderMocks({ stack: "ci", config: { ciConnectionArn: "" } }),
+      /ciConnectionArn is required on the ci stack/,
+    );
+  });
+
+  it("runs under mocks for every stack file in the repository", async function () {
     this.timeout(60_000);
     for (const stack of listStackNames(process.cwd()).filter((s) => !(s in runs))) {
       const run = await runProgramUnderMocks({ stack });
