@@ -88,6 +88,7 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       untaggedImageExpiryDays: settings.untaggedImageExpiryDays,
       releaseImagesToKeep: settings.releaseImagesToKeep,
       pullerFunctionNamePattern: `${prefix}-*`,
+      manageRegistryScanning: settings.manageRegistryScanning,
       kmsKeyDeletionWindowDays: keyDeletionWindow,
     },
     opts,

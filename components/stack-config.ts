@@ -59,6 +59,7 @@ export interface StackSettings {
   readonly lambdaBaseDigest?: string;
   readonly untaggedImageExpiryDays: number;
   readonly releaseImagesToKeep: number;
+  readonly manageRegistryScanning: boolean;
   readonly api: FunctionSettings & {
     readonly throttlingRateLimit: number;
     readonly throttlingBurstLimit: number;
@@ -202,6 +203,7 @@ export function readStackSettings(): StackSettings {
     lambdaBaseDigest,
     untaggedImageExpiryDays: positive("untaggedImageExpiryDays"),
     releaseImagesToKeep: positive("releaseImagesToKeep"),
+    manageRegistryScanning: config.requireBoolean("manageRegistryScanning"),
     api: {
       memoryMb: positive("apiMemoryMb", 10240),
       timeoutSeconds: positive("apiTimeoutSeconds", 29),

@@ -440,9 +440,20 @@ describe("the Pulumi program", () => {
     });
   });
 
-  it("runs a prebuilt image by digest when shop-infra:imageUri is set, and builds nothing", async () => {
+  it("runs a prebuilt image by digest when shop-infra:imageUri is set, and can leave registry scanning to another stack", async () => {
     const imageUri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-ci-app@sha256:${"f".repeat(64)}`;
-    const run = await runProgramUnderMocks({ stack: "dev", config: { imageUri } });
+    const run = await runProgramUnderMocks({
+      stack: "dev",
+      config: { imageUri, manageRegistryScanning: false },
+    });
+    assert.equal(
+      ofType(run, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration").length,
+      0,
+    );
+    assert.equal(
+      ofType(runs.dev, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration").length,
+      1,
+    );
     assert.equal(ofType(run, "docker-build:index:Image").length, 0);
     assert.equal(ofType(run, "shop:image:AppImage").length, 0);
     for (const fn of ofType(run, "aws:lambda/function:Function")) assert.equal(fn.inputs.imageUri, imageUri);
