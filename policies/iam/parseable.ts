@@ -12,6 +12,10 @@ export const documentParseable: ResourceValidationPolicy = {
     "Pass the document as an object or as `JSON.stringify(...)`/`pulumi.jsonStringify(...)` output, or build it with `aws.iam.getPolicyDocument`.",
   validateResource: forTypes(documentTypesFor(["identity", "trust", "resource"]), (args, reportViolation) => {
     for (const document of documentsOf(args)) {
+      if (document.parsed.ok && document.parsed.unknown && document.copy.unknown) {
+        // Nothing can be read yet: the runtime reports that the check waits for the update.
+        throw document.copy.unknown;
+      }
       if (!document.parsed.ok) {
         reportViolation(`${document.location} ${document.parsed.problem}; pass a valid IAM policy document.`);
         continue;

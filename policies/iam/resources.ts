@@ -12,6 +12,8 @@ export const defaultStarOnlyActions = [
   "xray:GetSamplingStatisticSummaries",
   "cloudwatch:PutMetricData",
   "sts:GetCallerIdentity",
+  "logs:DescribeLogGroups",
+  "cloudtrail:DescribeTrails",
 ];
 
 interface Config {

@@ -36,14 +36,19 @@ export interface Statement {
 }
 
 export type ParsedDocument =
-  | { readonly ok: true; readonly statements: readonly Statement[] }
+  | {
+      readonly ok: true;
+      readonly statements: readonly Statement[];
+      /** The document or its Statement was unknown during preview: nothing in it could be read. */
+      readonly unknown?: true;
+    }
   | { readonly ok: false; readonly problem: string };
 
 export function parseDocument(raw: unknown): ParsedDocument {
   let document: unknown = raw;
   if (typeof raw === "string") {
     if (isUnknownMarker(raw)) {
-      return { ok: true, statements: [] };
+      return { ok: true, statements: [], unknown: true };
     }
     try {
       document = JSON.parse(raw);
@@ -56,7 +61,7 @@ export function parseDocument(raw: unknown): ParsedDocument {
   }
   const statementValue = element(document, "Statement");
   if (isUnknownMarker(statementValue)) {
-    return { ok: true, statements: [] };
+    return { ok: true, statements: [], unknown: true };
   }
   const rawStatements = asList(statementValue);
   if (rawStatements.length === 0) {

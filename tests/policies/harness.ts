@@ -5,6 +5,8 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import * as runtimeServer from "@pulumi/policy/server";
+import { packName } from "../../policies/pack";
+import packageJson from "../../policies/package.json";
 import type * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import {
   fromAnalyzeResponse,
@@ -133,7 +135,9 @@ function invoke<Request>(handler: Handler<Request>, request: Request): Promise<A
   });
 }
 
-export const testPackName = "shop-guardrails";
+/** The pack's own name and version, so in-process diagnostics equal the ones the pack process returns. */
+export const testPackName = packName;
+const packVersion = packageJson.version;
 
 export function analyzeResource(
   policies: Policies,
@@ -142,7 +146,7 @@ export function analyzeResource(
 ): Promise<AnalyzeResult> {
   const handler = runtime.makeAnalyzeRpcFun(
     testPackName,
-    "0.0.0-test",
+    packVersion,
     "advisory",
     prepare(policies, options),
   );
@@ -156,7 +160,7 @@ export function analyzeStack(
 ): Promise<AnalyzeResult> {
   const handler = runtime.makeAnalyzeStackRpcFun(
     testPackName,
-    "0.0.0-test",
+    packVersion,
     "advisory",
     prepare(policies, options),
   );
