@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { isStackPolicy } from "@pulumi/policy";
 import { packName, policies } from "../../policies/pack";
 import packageJson from "../../policies/package.json";
 import { reconcilePolicyConfig } from "../../scripts/preview/policy-config";
@@ -54,7 +53,7 @@ describe("policy pack over the analyzer protocol", function () {
       policies.map((p) => [
         p.name,
         p.enforcementLevel,
-        isStackPolicy(p) ? "stack" : "resource",
+        "validateStack" in p ? "stack" : "resource",
         p.description,
       ]),
     );

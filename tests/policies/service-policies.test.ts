@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { policies } from "../../policies/pack";
 import { arn, P, resource, taggedProvider } from "./corpus/case";
 import { analyzeResource, of, violatedPolicies } from "./harness";
+import type { AnalyzedResource } from "../../scripts/preview/types";
 
 const detail = (message: string) => message.split("\n").slice(1).join("\n");
 const fn = (variables: Record<string, string>) =>
@@ -70,7 +71,7 @@ describe("service policies", () => {
   });
 
   describe("tags-required", () => {
-    const topic = (properties: Record<string, unknown>, provider?: typeof taggedProvider) => ({
+    const topic = (properties: Record<string, unknown>, provider?: AnalyzedResource["provider"]) => ({
       type: "aws:sns/topic:Topic",
       name: "alerts",
       properties: { kmsMasterKeyId: arn.key("alerts"), ...properties },
