@@ -9,7 +9,7 @@
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { build, type Metafile } from "esbuild";
+import { build, type Metafile, type Plugin } from "esbuild";
 
 const root = path.resolve(__dirname, "..");
 const dist = path.join(root, "dist");
@@ -18,6 +18,21 @@ export const bundles = {
   api: "app/entrypoints/lambda-api.ts",
   report: "app/entrypoints/lambda-report.ts",
 } as const;
+
+/**
+ * JSON is UTF-8 (RFC 8259) and body-parser refuses any charset but UTF-8/16/32 before decoding, so
+ * iconv-lite's legacy code-page tables (Shift_JIS, GBK, Big5, ... about 0.5 MiB) can never be reached
+ * from this API. They are replaced by an empty table set, which takes a quarter off the API bundle.
+ */
+const utf8OnlyBodyDecoding: Plugin = {
+  name: "utf8-only-body-decoding",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/(dbcs-data|sbcs-data-generated)$/ }, (args) =>
+      args.importer.includes(`${path.sep}iconv-lite${path.sep}`) ? { path: args.path, namespace: "no-legacy-codepages" } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "no-legacy-codepages" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+  },
+};
 
 const SWAGGER_UI_FILES = ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"];
 
@@ -39,6 +54,7 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
         sourcemap: "linked",
         legalComments: "external",
         metafile: true,
+        plugins: [utf8OnlyBodyDecoding],
         logLevel: "warning",
       }),
     ),
