@@ -30,7 +30,7 @@ export const permissionSourceScoped: ResourceValidationPolicy = {
     "account's API, rule or bucket could invoke the function through that service.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Set `sourceArn` to the invoking resource, e.g. `pulumi.interpolate`${api.executionArn}/*/*`` or the rule's ARN.",
+    "Set `sourceArn` to the invoking resource: the API's execution ARN followed by `/*/*`, the rule's ARN, the bucket's ARN.",
   validateResource: forTypes([awsTypes.lambdaPermission], (args, reportViolation) => {
     const principal = knownOrUndefined(() => args.props.principal);
     if (typeof principal !== "string" || !principal.toLowerCase().endsWith(".amazonaws.com")) {

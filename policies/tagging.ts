@@ -1,5 +1,5 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { copyKnown } from "./lib/known";
+import { copyKnown, type KnownCopy } from "./lib/known";
 import { forTypes, readConfig, stringListSetting } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 
@@ -51,16 +51,26 @@ function keysOf(value: unknown): string[] {
 /**
  * The tag keys a resource ends up with: its own `tags`, `tagsAll` when the engine sends it, and the
  * provider's `defaultTags`, which the provider adds at deploy time (the provider's inputs hold them as JSON).
+ * Also the first value that was unknown during preview, if any.
  */
-function effectiveTagKeys(args: ResourceValidationArgs): Set<string> {
-  const own = [
-    ...keysOf(copyKnown(() => args.props.tags).value),
-    ...keysOf(copyKnown(() => args.props.tagsAll).value),
+function effectiveTagKeys(args: ResourceValidationArgs): {
+  keys: Set<string>;
+  unknown?: KnownCopy["unknown"];
+} {
+  const sources = [
+    copyKnown(() => args.props.tags),
+    copyKnown(() => args.props.tagsAll),
+    copyKnown(() => args.provider?.props.defaultTags),
   ];
-  const defaults = copyKnown(() => args.provider?.props.defaultTags).value;
+  const [tags, tagsAll, defaults] = sources.map((source) => source.value);
   const defaultTags = typeof defaults === "string" ? safeParse(defaults) : defaults;
-  const fromProvider = keysOf((defaultTags as { tags?: unknown } | undefined)?.tags);
-  return new Set([...own, ...fromProvider].map((key) => key.toLowerCase()));
+  const keys = [
+    ...keysOf(tags),
+    ...keysOf(tagsAll),
+    ...keysOf((defaultTags as { tags?: unknown } | undefined)?.tags),
+  ];
+  const unknown = sources.find((source) => source.unknown)?.unknown;
+  return { keys: new Set(keys.map((key) => key.toLowerCase())), ...(unknown ? { unknown } : {}) };
 }
 
 export const requiredTags: ResourceValidationPolicy = {
@@ -74,7 +84,11 @@ export const requiredTags: ResourceValidationPolicy = {
   validateResource: forTypes(taggedTypes, (args, reportViolation) => {
     const { requiredTags: required } = readConfig<Config>(args, configSchema);
     const present = effectiveTagKeys(args);
-    const missing = required.filter((key) => !present.has(key.toLowerCase()));
+    const missing = required.filter((key) => !present.keys.has(key.toLowerCase()));
+    if (missing.length > 0 && present.unknown) {
+      // Tags that are unknown during preview may hold the missing keys: the runtime reports the check as deferred.
+      throw present.unknown;
+    }
     if (missing.length > 0) {
       reportViolation(
         `tags ${missing.map((key) => `"${key}"`).join(", ")} missing; add them to the provider's defaultTags.`,

@@ -28,8 +28,8 @@ export const noWildcardResources = documentPolicy<Config>({
     "`starOnlyActions`). The objects of one bucket (`bucket/*`) and one log group's streams (`:*`) are scoped.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Grant on the exact ARNs the stack created (e.g. `table.arn`, `pulumi.interpolate`${bucket.arn}/reports/*``); " +
-    "move actions that only accept `*` into their own statement.",
+    "Grant on the exact ARNs the stack created (`table.arn`, the bucket ARN followed by `/reports/*`); " +
+    "put actions that only accept `*` in a statement of their own.",
   kinds: ["identity"],
   configSchema: {
     properties: {

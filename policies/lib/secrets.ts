@@ -1,3 +1,4 @@
+import { isUnknownMarker } from "./known";
 import { stringListSetting } from "./policy";
 
 /**
@@ -91,7 +92,12 @@ export function plaintextSecretReason(
   value: unknown,
   settings: SecretDetectionSettings,
 ): string | undefined {
-  if (settings.allowedVariables.includes(name) || typeof value !== "string" || value === "") {
+  if (
+    settings.allowedVariables.includes(name) ||
+    typeof value !== "string" ||
+    value === "" ||
+    isUnknownMarker(value)
+  ) {
     return undefined;
   }
   if (accessKeyId.test(value)) {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { policies } from "../../policies/pack";
 import { arn, P, resource, taggedProvider } from "./corpus/case";
-import { analyzeResource, of, violatedPolicies } from "./harness";
+import { analyzeResource, of, unknownString, violatedPolicies } from "./harness";
 import type { AnalyzedResource } from "../../scripts/preview/types";
 
 const detail = (message: string) => message.split("\n").slice(1).join("\n");
@@ -40,6 +40,11 @@ describe("service policies", () => {
         of(configured, P.lambdaSecrets).map((d) => detail(d.message).split(" looks")[0]),
         ['environment variable "SIGNING_SALT"'],
       );
+    });
+
+    it("gives a value unknown during preview the benefit of the doubt", async () => {
+      const result = await analyzeResource(policies, fn({ DB_PASSWORD: unknownString }));
+      assert.deepEqual(result.diagnostics, []);
     });
 
     it("passes a function without environment", async () => {
@@ -95,6 +100,14 @@ describe("service policies", () => {
         properties: { defaultTags: { tags: { project: "p", stack: "s", owner: "o" } } },
       };
       assert.deepEqual((await analyzeResource(policies, topic({}, objectDefaults))).diagnostics, []);
+    });
+
+    it("defers to the update when the tags are unknown during preview", async () => {
+      const result = await analyzeResource(policies, topic({ tags: unknownString }));
+      assert.deepEqual(
+        result.diagnostics.map((d) => [d.policyName, d.enforcementLevel, /during preview/.test(d.message)]),
+        [["tags-required", "advisory", true]],
+      );
     });
 
     it("names the missing keys, and requiredTags replaces them", async () => {
