@@ -11,10 +11,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { runOfflinePreview } from "./preview/offline-preview";
-import { renderJson } from "./preview/render-json";
-import { renderText } from "./preview/render-text";
-import { renderSarif } from "./preview/sarif";
 
 const usage =
   "usage: npm run preview:offline -- --stack <name> [--json] [--sarif <file>] " +
@@ -36,6 +32,11 @@ async function main(): Promise<number> {
     console.error(usage);
     return values.help ? 0 : 2;
   }
+  // Loaded after the arguments are checked: the preview pulls in the Pulumi SDK, a second or two.
+  const { runOfflinePreview } = await import("./preview/offline-preview");
+  const { renderJson } = await import("./preview/render-json");
+  const { renderText } = await import("./preview/render-text");
+  const { renderSarif } = await import("./preview/sarif");
   const result = await runOfflinePreview({
     stack: values.stack,
     ...(values["policy-pack"] ? { packDir: values["policy-pack"] } : {}),

@@ -158,22 +158,35 @@ describe("offline preview", function () {
   });
 
   describe("npm run preview:offline", () => {
-    it("exits 0 for a passing stack and writes --json and --sarif", async () => {
-      const sarifFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "preview-")), "dev.sarif");
-      const { code, stdout } = await previewCli(["--stack", "dev", "--json", "--sarif", sarifFile]);
-      assert.equal(code, 0, stdout);
-      assert.equal(JSON.parse(stdout).summary.passed, true);
-      assert.equal(JSON.parse(fs.readFileSync(sarifFile, "utf8")).version, "2.1.0");
-    });
-
-    it("exits 1 on a mandatory violation and names it", async () => {
-      const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "preview-")), "strict.json");
+    it("exits 1 on a mandatory violation, names it, and writes --json and --sarif", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-"));
+      const config = path.join(dir, "strict.json");
+      const sarifFile = path.join(dir, "dev.sarif");
       fs.writeFileSync(config, JSON.stringify({ "secretsmanager-secret-rotation": "mandatory" }));
-      const { code, stdout } = await previewCli(["--stack", "dev", "--policy-pack-config", config]);
+      const { code, stdout } = await previewCli([
+        "--stack",
+        "dev",
+        "--policy-pack-config",
+        config,
+        "--json",
+        "--sarif",
+        sarifFile,
+      ]);
       assert.equal(code, 1, stdout);
-      assert.match(
-        stdout,
-        /- \[mandatory\] {2}secretsmanager-secret-rotation {2}\(aws:secretsmanager:Secret: shop-dev-jwt-signing-key\)/,
+      const json = JSON.parse(stdout);
+      assert.equal(json.summary.passed, false);
+      assert.deepEqual(
+        json.policyViolations
+          .filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")
+          .map((v: { policyName: string; resourceName: string }) => [v.policyName, v.resourceName]),
+        [["secretsmanager-secret-rotation", "shop-dev-jwt-signing-key"]],
+      );
+      const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+      assert.equal(sarif.version, "2.1.0");
+      assert.equal(
+        sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "secretsmanager-secret-rotation")
+          .level,
+        "error",
       );
     });
 
