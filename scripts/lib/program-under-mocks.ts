@@ -39,10 +39,12 @@
  *
  * Every registration in order, including the root `pulumi:pulumi:Stack`, providers and components:
  * `{ urn, type, name, custom, id, inputs, secretInputs, outputs, secretOutputs, parent, provider,
- * dependencies, propertyDependencies }`. `inputs` and `outputs` are plain values (secrets unwrapped, their
- * top-level keys listed in `secretInputs`/`secretOutputs`); `provider` is the provider reference
- * (`<provider urn>::<id>`) when one was set explicitly or inherited from a parent. Stack outputs come
- * back as `{ value, secret }`. `invokes` lists every provider function call with its inputs.
+ * dependencies, propertyDependencies, read }`. `inputs` and `outputs` are plain values (secrets unwrapped,
+ * their top-level keys listed in `secretInputs`/`secretOutputs`); a provider's object-valued inputs stay
+ * JSON strings, as the SDK sends them. `provider` is the provider reference (`<provider urn>::<id>`) when
+ * one was set explicitly or inherited from a parent (resources on a default provider have none under
+ * mocks). Stack outputs come back as `{ value, secret }`. `invokes` lists every provider function call
+ * with its inputs.
  *
  * The mocks (scripts/lib/mock-cloud.ts) return realistic ids, ARNs and computed attributes per type,
  * render `aws.iam.getPolicyDocument` statements into the JSON AWS would receive, and honour
