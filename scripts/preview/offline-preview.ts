@@ -116,9 +116,17 @@ export async function runOfflinePreview(options: OfflinePreviewOptions): Promise
 
   const pack = await packStarting;
   try {
-    const info = await pack.getAnalyzerInfo();
-    const given = configFile ? readPolicyConfigFile(configFile) : {};
-    await pack.configure(reconcilePolicyConfig(info, given));
+    const defaults = await pack.getAnalyzerInfo();
+    const config = reconcilePolicyConfig(defaults, configFile ? readPolicyConfigFile(configFile) : {});
+    await pack.configure(config);
+    // The levels this stack runs the policies at, for the SARIF rules and the JSON output.
+    const info: AnalyzerInfo = {
+      ...defaults,
+      policies: defaults.policies.map((policy) => ({
+        ...policy,
+        enforcementLevel: config[policy.name].enforcementLevel,
+      })),
+    };
 
     const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
     const resources: PreviewResource[] = run.resources.map((resource) => ({

@@ -140,6 +140,13 @@ describe("offline preview", function () {
         (r: { ruleId: string }) => r.ruleId === "secretsmanager-secret-rotation",
       );
       assert.equal(advisory?.level, "warning");
+      const rule = (id: string) => run.tool.driver.rules.find((r: { id: string }) => r.id === id);
+      assert.equal(
+        rule("dynamodb-deletion-protection").defaultConfiguration.level,
+        "none",
+        "dev.json disables it",
+      );
+      assert.equal(rule(P.actions).defaultConfiguration.level, "error");
     });
 
     it("reports the same as JSON, without resource inputs", () => {
