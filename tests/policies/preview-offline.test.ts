@@ -189,6 +189,7 @@ describe("offline preview", function () {
         [["secretsmanager-secret-rotation", "shop-dev-jwt-signing-key"]],
       );
       const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+      fs.rmSync(dir, { recursive: true, force: true });
       assert.equal(sarif.version, "2.1.0");
       assert.equal(
         sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "secretsmanager-secret-rotation")
