@@ -1,0 +1,108 @@
+/**
+ * What the benchmarks run against: one DynamoDB Local and one s3rver (started in this process by the
+ * app's own local environment), the bench's tables, and the Lambda bundles copied into a task root.
+ */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
+import { bundle } from "../../scripts/bundle";
+
+export const TABLE_PREFIX = "bench";
+export const REPORTS_BUCKET = "bench-reports";
+
+export interface BenchEnvironment {
+  readonly local: LocalEnvironment;
+  readonly dataDir: string;
+  /** A copy of dist/ laid out like the Lambda image's /var/task. */
+  readonly taskRoot: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Bundles the Lambdas (`npm run bundle`) and copies the result into a private task root, so a concurrent
+ * `npm run bundle` (the bundle test runs one) cannot change or delete the files while they are measured.
+ */
+export async function bundleIntoTaskRoot(): Promise<string> {
+  const root = path.resolve(__dirname, "..", "..");
+  await bundle();
+  const taskRoot = mkdtempSync(path.join(os.tmpdir(), "shop-bench-task-"));
+  for (const dir of ["api", "report", "swagger-ui"]) {
+    cpSync(path.join(root, "dist", dir), path.join(taskRoot, dir), { recursive: true });
+  }
+  return taskRoot;
+}
+
+export async function startBenchEnvironment(): Promise<BenchEnvironment> {
+  // The SDK warns once per process that its future releases need Node 22; the Lambda runs 22.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-bench-data-"));
+  const taskRoot = await bundleIntoTaskRoot();
+  const local = await startLocalEnvironment({
+    dataDir,
+    persistent: false,
+    tablePrefix: TABLE_PREFIX,
+    bucket: REPORTS_BUCKET,
+  });
+  return {
+    local,
+    dataDir,
+    taskRoot,
+    async stop() {
+      await local.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(taskRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The environment each Lambda gets from the infrastructure (components/api-service, components/weekly-report),
+ * pointed at the local services. Built from scratch, not inherited, so nothing of the bench's own process
+ * (tsx's loader, NODE_PATH) leaks into a measurement. For the API, JWT_SECRET stands in for JWT_SECRET_ARN:
+ * there is no Secrets Manager here, and no measured request needs the key.
+ */
+export function lambdaEnvironment(
+  env: BenchEnvironment,
+  lambda: "api" | "report",
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const local = env.local.env;
+  const runtime = {
+    PATH: process.env.PATH,
+    HOME: env.taskRoot,
+    LANG: "en_US.UTF-8",
+    TZ: ":UTC",
+    AWS_REGION: local.AWS_REGION,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+    AWS_ENDPOINT_URL_DYNAMODB: local.AWS_ENDPOINT_URL_DYNAMODB,
+    AWS_ENDPOINT_URL_S3: local.AWS_ENDPOINT_URL_S3,
+    // The SDK warns on Node 20 that its future releases need 22; the Lambda runs 22 and never prints it.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  const tableNames = Object.fromEntries(Object.entries(local).filter(([key]) => key.endsWith("_TABLE")));
+  if (lambda === "report") {
+    return {
+      ...runtime,
+      ORDERS_TABLE: tableNames.ORDERS_TABLE,
+      PRODUCTS_TABLE: tableNames.PRODUCTS_TABLE,
+      REPORTS_BUCKET: local.REPORTS_BUCKET,
+      POWERTOOLS_SERVICE_NAME: "shop-report",
+      LOG_LEVEL: "INFO",
+      ...extra,
+    };
+  }
+  return {
+    ...runtime,
+    ...tableNames,
+    JWT_SECRET: local.JWT_SECRET,
+    JWT_ISSUER: "shop-api",
+    JWT_AUDIENCE: "shop-api-clients",
+    REPORTS_BUCKET: local.REPORTS_BUCKET,
+    POWERTOOLS_SERVICE_NAME: "shop-api",
+    LOG_LEVEL: "INFO",
+    NODE_OPTIONS: "--enable-source-maps",
+    ...extra,
+  };
+}

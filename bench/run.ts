@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: measures the figures of issue 6 on this machine and writes bench/results.json and
+ * bench/RESULTS.md (with bench/cold-start.svg). Self-contained: starts DynamoDB Local and s3rver, bundles the
+ * Lambdas, and stops everything it started. `--only cold,warm,bundle,http,preview,report` runs a subset
+ * (for working on one figure; the committed results come from a full run).
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { format } from "prettier";
+import { startBenchEnvironment } from "./lib/environment";
+import type { SectionResult } from "./lib/figures";
+import { describeMachine, loadAverage } from "./lib/machine";
+import { renderChart } from "./report/chart";
+import { renderMarkdown, type BenchResults } from "./report/markdown";
+import { bundleSize } from "./sections/bundle-size";
+import { coldStart } from "./sections/cold-start";
+import { httpThroughput } from "./sections/http-throughput";
+import { policyAndPreview } from "./sections/policy-preview";
+import { warmOverhead } from "./sections/warm-overhead";
+import { weeklyReport } from "./sections/weekly-report";
+
+const SECTIONS = ["cold", "warm", "bundle", "http", "preview", "report"] as const;
+type Section = (typeof SECTIONS)[number];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: "string" } } });
+  const only = new Set((values.only?.split(",") ?? SECTIONS) as Section[]);
+  const unknown = [...only].filter((s) => !SECTIONS.includes(s));
+  if (unknown.length > 0)
+    throw new Error(`unknown section(s) ${unknown.join(", ")}; choose from ${SECTIONS.join(", ")}`);
+
+  const started = performance.now();
+  const loadAtStart = loadAverage();
+  const log = (message: string) =>
+    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+  log("bundling, starting DynamoDB Local and s3rver");
+  const env = await startBenchEnvironment();
+  // Ctrl-C: stop DynamoDB Local and s3rver before leaving (child processes are killed on exit by lib/processes).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void env.stop().finally(() => process.exit(130)));
+  }
+  const sections: SectionResult[] = [];
+  const run = async (name: Section, measure: () => Promise<SectionResult> | SectionResult) => {
+    if (!only.has(name)) return;
+    log(`${name}: measuring`);
+    const result = await measure();
+    sections.push(result);
+    for (const f of result.figures) {
+      const verdict = f.met === undefined ? "" : f.met ? "  (met)" : "  (MISSED)";
+      log(`  ${f.label}: ${f.summary.median} ${f.unit}${verdict}`);
+    }
+  };
+  try {
+    await run("bundle", () => bundleSize(env));
+    await run("cold", () => coldStart(env, 20));
+    await run("warm", () => warmOverhead(env, { blocks: 5, blockSize: 400 }));
+    await run("http", () => httpThroughput(env, { runs: 3, seconds: 5, connections: 10 }));
+    await run("report", () => weeklyReport(env));
+    await run("preview", () => policyAndPreview());
+  } finally {
+    await env.stop();
+  }
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    durationSeconds: Math.round((performance.now() - started) / 1000),
+    machine: describeMachine(),
+    loadAverage: { start: loadAtStart, end: loadAverage() },
+    sections,
+  };
+  const benchDir = __dirname;
+  writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const chart = renderChart(results);
+  if (chart) writeFileSync(path.join(benchDir, "cold-start.svg"), chart);
+  // Formatted like the rest of the repository, so `npm run format:check` stays clean.
+  const markdown = await format(
+    renderMarkdown(results, { chartFile: chart ? "cold-start.svg" : undefined }),
+    { parser: "markdown", printWidth: 110, proseWrap: "preserve" },
+  );
+  writeFileSync(path.join(benchDir, "RESULTS.md"), markdown);
+  log(`done in ${results.durationSeconds} s: bench/results.json, bench/RESULTS.md`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,196 @@
+/**
+ * 5. Offline preview of each stack (the `npm run preview:offline` CLI, wall time) and the policy pack's
+ * throughput over the analyzer protocol for synthetic stacks of 1,000 and 10,000 resources. Both use the
+ * policy engineer's modules as they are: the pack is started the way the Pulumi CLI starts it, over gRPC.
+ */
+import path from "node:path";
+import { listStackNames, readStackConfig, runProgramUnderMocks } from "../../scripts/lib/program-under-mocks";
+import { readPolicyConfigFile, reconcilePolicyConfig } from "../../scripts/preview/policy-config";
+import { PolicyPackProcess } from "../../scripts/preview/policy-pack";
+import { toAnalyzerResources } from "../../scripts/preview/recorded-resources";
+import type { AnalyzedResource } from "../../scripts/preview/types";
+import { figure, type Figure, type SectionResult } from "../lib/figures";
+import { loadAverage } from "../lib/machine";
+import { runToExit } from "../lib/processes";
+import { summarize } from "../lib/stats";
+
+const repositoryRoot = path.resolve(__dirname, "..", "..");
+
+interface PreviewJson {
+  readonly changeSummary: { create: number };
+  readonly summary: { mandatory: number; advisory: number; passed: boolean };
+  readonly timings: {
+    programMs: number;
+    packStartMs: number;
+    analyzeMs: number;
+    analyzeStackMs: number;
+    totalMs: number;
+  };
+}
+
+async function previewStack(stack: string): Promise<{ wallMs: number; json: PreviewJson }> {
+  const finished = await runToExit(
+    process.execPath,
+    [require.resolve("tsx/cli"), "scripts/preview-offline.ts", "--stack", stack, "--json"],
+    {
+      cwd: repositoryRoot,
+      env: process.env,
+      timeoutMs: 180_000,
+    },
+  );
+  // Exit 1 means the preview ran and found a mandatory violation: still a preview, and it is reported.
+  if (finished.code !== 0 && finished.code !== 1)
+    throw new Error(`preview of ${stack} failed (${finished.code}):\n${finished.stderr}`);
+  return { wallMs: finished.wallMs, json: JSON.parse(finished.stdout) as PreviewJson };
+}
+
+async function offlinePreviews(
+  runsPerStack: (stack: string) => number,
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  for (const stack of listStackNames(repositoryRoot)) {
+    const runs: { wallMs: number; json: PreviewJson }[] = [];
+    for (let i = 0; i < runsPerStack(stack); i++) runs.push(await previewStack(stack));
+    const timing = (key: keyof PreviewJson["timings"]) =>
+      summarize(runs.map((r) => r.json.timings[key] / 1000));
+    figures.push(
+      figure({
+        id: `preview.${stack}.wallSeconds`,
+        label: `\`npm run preview:offline -- --stack ${stack}\` (${runs[0].json.changeSummary.create} resources, wall)`,
+        unit: "s",
+        summary: summarize(runs.map((r) => r.wallMs / 1000)),
+        ...(stack === "dev" ? { target: { comparison: "<=" as const, value: 10 } } : {}),
+      }),
+    );
+    details[stack] = {
+      resources: runs[0].json.changeSummary.create,
+      mandatoryViolations: runs[0].json.summary.mandatory,
+      advisoryViolations: runs[0].json.summary.advisory,
+      seconds: {
+        program: timing("programMs"),
+        packStart: timing("packStartMs"),
+        analyze: timing("analyzeMs"),
+        analyzeStack: timing("analyzeStackMs"),
+        total: timing("totalMs"),
+      },
+    };
+  }
+  return { figures, details };
+}
+
+/** `count` resources made of copies of the dev stack, each copy's URNs (and references to them) made unique. */
+function syntheticStack(template: readonly AnalyzedResource[], count: number): AnalyzedResource[] {
+  const resources: AnalyzedResource[] = [];
+  for (let copy = 0; resources.length < count; copy++) {
+    const rename = (urn: string) => `${urn}-${copy}`;
+    for (const resource of template) {
+      if (resources.length === count) break;
+      resources.push({
+        ...resource,
+        urn: rename(resource.urn),
+        name: `${resource.name}-${copy}`,
+        ...(resource.parent ? { parent: rename(resource.parent) } : {}),
+        dependencies: resource.dependencies?.map(rename),
+        propertyDependencies: Object.fromEntries(
+          Object.entries(resource.propertyDependencies ?? {}).map(([key, urns]) => [key, urns.map(rename)]),
+        ),
+      });
+    }
+  }
+  return resources;
+}
+
+async function packThroughput(
+  sizes: readonly { resources: number; runs: number }[],
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const project = readStackConfig(repositoryRoot, "dev");
+  const packDir = path.join(repositoryRoot, "policies");
+  const starting = PolicyPackProcess.start({
+    packDir,
+    project: project.project,
+    stack: "dev",
+    stackConfig: project.config,
+  });
+  starting.catch(() => undefined);
+  const template = toAnalyzerResources((await runProgramUnderMocks({ stack: "dev" })).resources);
+  const pack = await starting;
+  try {
+    const info = await pack.getAnalyzerInfo();
+    await pack.configure(
+      reconcilePolicyConfig(info, readPolicyConfigFile(path.join(packDir, "config", "dev.json"))),
+    );
+    // One unrecorded pass over the real stack warms the pack's JIT and the connection.
+    await pack.analyzeEach(template.inputs);
+    await pack.analyzeStack(template.state);
+
+    const figures: Figure[] = [];
+    const details: Record<string, unknown> = { packStartMs: pack.startupMs, policies: info.policies.length };
+    for (const size of sizes) {
+      const inputs = syntheticStack(template.inputs, size.resources);
+      const state = syntheticStack(template.state, size.resources);
+      const analyze: number[] = [];
+      const analyzeStack: number[] = [];
+      let diagnostics = 0;
+      for (let i = 0; i < size.runs; i++) {
+        const started = performance.now();
+        const results = await pack.analyzeEach(inputs);
+        analyze.push(performance.now() - started);
+        const stackStarted = performance.now();
+        const stackResult = await pack.analyzeStack(state);
+        analyzeStack.push(performance.now() - stackStarted);
+        diagnostics = results.reduce((sum, r) => sum + r.diagnostics.length, stackResult.diagnostics.length);
+      }
+      const label = `${size.resources.toLocaleString("en-US")} resources`;
+      figures.push(
+        figure({
+          id: `policy.${size.resources}.resourcesPerSecond`,
+          label: `Policy pack, ${label}: \`Analyze\` each + one \`AnalyzeStack\``,
+          unit: "resources/s",
+          summary: summarize(analyze.map((ms, i) => size.resources / ((ms + analyzeStack[i]) / 1000))),
+          target: { comparison: ">=", value: 2000 },
+        }),
+        figure({
+          id: `policy.${size.resources}.analyzePerSecond`,
+          label: `  of which \`Analyze\` alone`,
+          unit: "resources/s",
+          summary: summarize(analyze.map((ms) => size.resources / (ms / 1000))),
+        }),
+        figure({
+          id: `policy.${size.resources}.analyzeStackMs`,
+          label: `  \`AnalyzeStack\` of all ${label}`,
+          unit: "ms",
+          summary: summarize(analyzeStack),
+        }),
+      );
+      details[size.resources] = { analyzeMs: analyze, analyzeStackMs: analyzeStack, diagnostics };
+    }
+    return { figures, details };
+  } finally {
+    await pack.close();
+  }
+}
+
+export async function policyAndPreview(): Promise<SectionResult> {
+  const started = performance.now();
+  const loadBefore = loadAverage();
+  const previews = await offlinePreviews((stack) => (stack === "dev" ? 3 : 2));
+  const throughput = await packThroughput([
+    { resources: 1_000, runs: 3 },
+    { resources: 10_000, runs: 2 },
+  ]);
+  return {
+    title: "Offline preview and policy-pack throughput",
+    method:
+      "Each stack previewed by the CLI the merge-request job runs (`tsx scripts/preview-offline.ts --stack <name> --json`, a fresh process each time: program under mocks, pack started like the Pulumi CLI does, Analyze and AnalyzeStack over gRPC), " +
+      "dev 3 times, the others twice; wall time from spawn to exit (`npm run` itself adds about 0.3 s). " +
+      "Throughput: one pack process started like the CLI, configured with the dev policy config, fed copies of the dev stack's resources (URNs made unique) with the preview's own client (32 `Analyze` calls in flight), then one `AnalyzeStack` of the whole set; after one unrecorded warm-up pass.",
+    figures: [...previews.figures, ...throughput.figures],
+    details: {
+      previews: previews.details,
+      throughput: throughput.details,
+      loadAverage: { before: loadBefore, after: loadAverage() },
+    },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
