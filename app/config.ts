@@ -2,7 +2,7 @@
  * Configuration: read from environment variables once at start, validated, and frozen. A missing or
  * malformed variable stops the process with one message naming every problem, not a failure later on.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { tables, type TableKey } from "./data/tables";
 
 export type TableNames = Readonly<Record<TableKey, string>>;

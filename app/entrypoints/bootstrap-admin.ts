@@ -6,7 +6,7 @@
  *
  * `npm start` runs the same AuthService.ensureAdmin against the local tables.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../aws/clients";
 import { ConfigError } from "../config";
 import { UserRepository } from "../repositories/user-repository";

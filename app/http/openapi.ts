@@ -2,7 +2,7 @@
  * OpenAPI 3.1, generated from the zod schemas in ./schemas (zod emits JSON Schema 2020-12, the dialect
  * OpenAPI 3.1 uses). Built once, on the first request for it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import * as schemas from "./schemas";
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * OpenAPI document (`/openapi.json`), so the two cannot drift apart. Request bodies are strict: an
  * unknown field is a 400, never silently ignored.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseIsoWeek } from "../domain/iso-week";
 
 const id = z.uuid({ version: "v4" });
