@@ -52,6 +52,9 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
         mainFields: ["module", "main"],
         minify: true,
         sourcemap: "linked",
+        // Stack traces need the mappings, not the sources: with NODE_OPTIONS=--enable-source-maps Node reads
+        // and parses the whole map at load, and the sources made it four times bigger.
+        sourcesContent: false,
         legalComments: "external",
         metafile: true,
         plugins: [utf8OnlyBodyDecoding],
