@@ -3,13 +3,13 @@
  *   dist/api/index.js     API handler (export `handler`)
  *   dist/report/index.js  weekly report job (export `handler`)
  *   dist/swagger-ui/      the Swagger UI files /docs serves
+ *   dist/api/lazy/*.mjs   what the API loads on first use (see lazyPackages)
  * Everything, the AWS SDK included, is bundled: the image then runs exactly the versions the lockfile
- * pins, not whatever SDK the runtime happens to ship. SDK modules stay lazily evaluated in the bundle
- * (they sit behind dynamic imports), so loading the handler does not pay for them.
+ * pins, not whatever SDK the runtime happens to ship.
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
 
 const root = path.resolve(__dirname, "..");
 const dist = path.join(root, "dist");
@@ -34,40 +34,85 @@ const utf8OnlyBodyDecoding: Plugin = {
   },
 };
 
+/**
+ * Packages the API reaches only through dynamic imports, on first use: the AWS SDK clients (first AWS
+ * call) and jsonwebtoken (first signed-in request). Inside the handler's file they would still be read,
+ * parsed and source-mapped at every cold start although nothing runs them; here they are split off into
+ * ES modules under dist/api/lazy/ (esbuild code splitting), which the handler imports when the app's
+ * `import()` runs. Code the clients share lands in shared chunks, loaded once, and a first DynamoDB call
+ * loads only what DynamoDB needs, not S3 or Secrets Manager.
+ */
+export const lazyPackages = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager", "jsonwebtoken"];
+
+const LAZY_DIR = "lazy";
+const lazyModuleName = (name: string) => name.replace(/^@/, "").replace(/\//g, "-");
+
+/** In the handler's bundle, an import of a lazy package stays a real `import()` of its module under lazy/. */
+const lazyPackageImports: Plugin = {
+  name: "lazy-package-imports",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[@\w]/ }, (args) =>
+      lazyPackages.includes(args.path) ? { path: `./${LAZY_DIR}/${lazyModuleName(args.path)}.mjs`, external: true } : undefined,
+    );
+  },
+};
+
+// CommonJS code inside the ES module chunks (jsonwebtoken, some SDK dependencies) calls require() for Node's
+// built-ins; ES modules have no require, so each chunk gets one.
+const REQUIRE_IN_ESM = `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);`;
+
 const SWAGGER_UI_FILES = ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"];
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  // Prefer the packages' ES module builds: esbuild can tree-shake those, which roughly halves the AWS SDK.
+  mainFields: ["module", "main"],
+  minify: true,
+  sourcemap: "linked",
+  // Stack traces need the mappings, not the sources: with NODE_OPTIONS=--enable-source-maps Node reads
+  // and parses the whole map at load, and the sources made it four times bigger.
+  sourcesContent: false,
+  legalComments: "external",
+  metafile: true,
+  logLevel: "warning",
+};
 
 export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> {
   rmSync(dist, { recursive: true, force: true });
   const entries = Object.entries(bundles) as [keyof typeof bundles, string][];
-  const results = await Promise.all(
-    entries.map(([name, entry]) =>
-      build({
-        entryPoints: [path.join(root, entry)],
-        outfile: path.join(dist, name, "index.js"),
-        bundle: true,
-        platform: "node",
-        target: "node22",
-        format: "cjs",
-        // Prefer the packages' ES module builds: esbuild can tree-shake those, which roughly halves the AWS SDK.
-        mainFields: ["module", "main"],
-        minify: true,
-        sourcemap: "linked",
-        // Stack traces need the mappings, not the sources: with NODE_OPTIONS=--enable-source-maps Node reads
-        // and parses the whole map at load, and the sources made it four times bigger.
-        sourcesContent: false,
-        legalComments: "external",
-        metafile: true,
-        plugins: [utf8OnlyBodyDecoding],
-        logLevel: "warning",
-      }),
-    ),
+  const handlers = entries.map(([name, entry]) =>
+    build({
+      ...common,
+      format: "cjs",
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(dist, name, "index.js"),
+      plugins: name === "api" ? [utf8OnlyBodyDecoding, lazyPackageImports] : [utf8OnlyBodyDecoding],
+    }),
   );
+  const lazy = build({
+    ...common,
+    format: "esm",
+    splitting: true,
+    entryPoints: lazyPackages.map((name) => ({ in: name, out: lazyModuleName(name) })),
+    outdir: path.join(dist, "api", LAZY_DIR),
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "shared-[hash]",
+    banner: { js: REQUIRE_IN_ESM },
+  });
+  const [handlerResults, lazyResult] = await Promise.all([Promise.all(handlers), lazy]);
+  const metafiles = Object.fromEntries(entries.map(([name], i) => [name, handlerResults[i].metafile!])) as Record<keyof typeof bundles, Metafile>;
+  metafiles.api = {
+    inputs: { ...metafiles.api.inputs, ...lazyResult.metafile!.inputs },
+    outputs: { ...metafiles.api.outputs, ...lazyResult.metafile!.outputs },
+  };
 
   const swaggerSource = path.dirname(require.resolve("swagger-ui-dist/package.json"));
   mkdirSync(path.join(dist, "swagger-ui"), { recursive: true });
   for (const file of SWAGGER_UI_FILES) copyFileSync(path.join(swaggerSource, file), path.join(dist, "swagger-ui", file));
 
-  return Object.fromEntries(entries.map(([name], i) => [name, results[i].metafile])) as Record<keyof typeof bundles, Metafile>;
+  return metafiles;
 }
 
 if (require.main === module) {
@@ -75,7 +120,7 @@ if (require.main === module) {
     .then((metafiles) => {
       for (const [name, metafile] of Object.entries(metafiles)) {
         const bytes = Object.entries(metafile.outputs)
-          .filter(([file]) => file.endsWith(".js"))
+          .filter(([file]) => /\.m?js$/.test(file))
           .reduce((sum, [, output]) => sum + output.bytes, 0);
         console.log(`dist/${name}: ${(bytes / 1024).toFixed(0)} KiB of JavaScript`);
       }
