@@ -26,7 +26,7 @@ import {
   codePipelineTrust,
   deployRoleStatements,
   githubActionsTrust,
-  githubPushStatements,
+  imagePushStatements,
   pipelineRoleStatements,
   previewRoleStatements,
   type PipelineArns,
@@ -481,7 +481,7 @@ export class CiPipeline extends pulumi.ComponentResource {
     );
     new aws.iam.RolePolicy(
       `${name}-github-actions-policy`,
-      { role: githubRole.id, policy: document(images.repositoryArn.apply(githubPushStatements)) },
+      { role: githubRole.id, policy: document(images.repositoryArn.apply(imagePushStatements)) },
       { parent: this },
     );
 

@@ -167,25 +167,7 @@ export function buildRoleStatements(arns: PipelineArns, project: ProjectIdentity
       ],
       resources: buildReportNames.map((report) => codeBuildReportGroupArn(arns.scope, project.projectName, report)),
     },
-    {
-      // GetAuthorizationToken has no resource-level permissions: AWS accepts only "*".
-      sid: "LogInToRegistry",
-      effect: "Allow",
-      actions: ["ecr:GetAuthorizationToken"],
-      resources: ["*"],
-    },
-    {
-      sid: "PushImage",
-      effect: "Allow",
-      actions: [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:InitiateLayerUpload",
-        "ecr:UploadLayerPart",
-        "ecr:CompleteLayerUpload",
-        "ecr:PutImage",
-      ],
-      resources: [arns.imageRepositoryArn],
-    },
+    ...imagePushStatements(arns.imageRepositoryArn),
   ];
 }
 
@@ -316,8 +298,11 @@ export function pipelineRoleStatements(arns: PipelineArns, projectNames: readonl
   ];
 }
 
-/** GitHub Actions pushes images to the pipeline's repository and nowhere else. */
-export function githubPushStatements(imageRepositoryArn: string): Statement[] {
+/**
+ * Pushing images to the pipeline's repository and nowhere else: the build project and GitHub Actions
+ * (seed 001) push the same way.
+ */
+export function imagePushStatements(imageRepositoryArn: string): Statement[] {
   return [
     {
       // GetAuthorizationToken has no resource-level permissions: AWS accepts only "*".
