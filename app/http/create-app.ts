@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import type { AppLogger, AuditSink } from "../observability/logger";
 import type { AuthService } from "../services/auth-service";
@@ -11,11 +11,7 @@ import { correlationId } from "./middleware/correlation-id";
 import { errorHandler, notFound } from "./middleware/error-handler";
 import { jsonBody } from "./middleware/json-body";
 import { strictUrl } from "./middleware/strict-url";
-import { authRoutes } from "./routes/auth-routes";
 import { operationRoutes } from "./routes/operation-routes";
-import { orderRoutes } from "./routes/order-routes";
-import { productRoutes } from "./routes/product-routes";
-import { reportRoutes } from "./routes/report-routes";
 
 export interface AppDependencies {
   readonly auth: AuthService;
@@ -26,6 +22,27 @@ export interface AppDependencies {
   readonly logger: AppLogger;
   readonly audit: AuditSink;
   readonly swaggerUiDir: string;
+}
+
+/**
+ * A router whose module is imported on the first request that reaches it. The route modules bring the zod
+ * request schemas, whose construction is a good part of a cold start; a Lambda instance that only ever
+ * answers /health, or not yet anything else, never builds them.
+ */
+function lazyRouter(load: () => Promise<Router>): RequestHandler {
+  let router: Router | undefined;
+  let loading: Promise<Router> | undefined;
+  return (req, res, next) => {
+    if (router) return router(req, res, next);
+    loading ??= load().then(
+      (loaded) => (router = loaded),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    loading.then((loaded) => loaded(req, res, next)).catch(next);
+  };
 }
 
 /** The Express app, built from its dependencies: the Lambda handler, the local server and the tests serve this. */
@@ -40,12 +57,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use(auditTrail(deps.audit));
   app.use(jsonBody());
 
-  const mount = (path: string, router: Router) => app.use(path, rememberMountPath(path), router);
+  const mount = (path: string, load: () => Promise<Router>) => app.use(path, rememberMountPath(path), lazyRouter(load));
   app.use(operationRoutes(deps.swaggerUiDir));
-  mount("/auth", authRoutes(deps.auth, deps.tokens));
-  mount("/products", productRoutes(deps.products, deps.tokens));
-  mount("/orders", orderRoutes(deps.orders, deps.tokens));
-  mount("/admin/reports", reportRoutes(deps.reports, deps.tokens));
+  mount("/auth", async () => (await import("./routes/auth-routes")).authRoutes(deps.auth, deps.tokens));
+  mount("/products", async () => (await import("./routes/product-routes")).productRoutes(deps.products, deps.tokens));
+  mount("/orders", async () => (await import("./routes/order-routes")).orderRoutes(deps.orders, deps.tokens));
+  mount("/admin/reports", async () => (await import("./routes/report-routes")).reportRoutes(deps.reports, deps.tokens));
 
   app.use(notFound());
   app.use(errorHandler(deps.logger));

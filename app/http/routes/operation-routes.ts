@@ -1,6 +1,5 @@
 import path from "node:path";
 import { Router } from "express";
-import { buildOpenApiDocument } from "../openapi";
 
 /** The Swagger UI files served under /docs; nothing else in that folder is reachable. */
 const SWAGGER_ASSETS = ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"];
@@ -25,8 +24,9 @@ export function operationRoutes(swaggerUiDir: string): Router {
     res.json({ status: "ok" });
   });
 
-  router.get("/openapi.json", (_req, res) => {
-    openApi ??= JSON.stringify(buildOpenApiDocument());
+  // The document, and the schemas it is generated from, load on the first request for it.
+  router.get("/openapi.json", async (_req, res) => {
+    openApi ??= JSON.stringify((await import("../openapi")).buildOpenApiDocument());
     res.type("application/json").send(openApi);
   });
 
