@@ -3,7 +3,7 @@
  *   dist/api/index.js     API handler (export `handler`)
  *   dist/report/index.js  weekly report job (export `handler`)
  *   dist/swagger-ui/      the Swagger UI files /docs serves
- *   dist/api/lazy/*.mjs   what the API loads on first use (see lazyPackages)
+ *   dist/api/lazy/*.mjs   what the API loads on first use (see lazyModules)
  * Everything, the AWS SDK included, is bundled: the image then runs exactly the versions the lockfile
  * pins, not whatever SDK the runtime happens to ship.
  */
@@ -65,25 +65,32 @@ const precomputedMimeTypes: Plugin = {
 };
 
 /**
- * Packages the API reaches only through dynamic imports, on first use: the AWS SDK clients (first AWS
- * call) and jsonwebtoken (first signed-in request). Inside the handler's file they would still be read,
- * parsed and source-mapped at every cold start although nothing runs them; here they are split off into
- * ES modules under dist/api/lazy/ (esbuild code splitting), which the handler imports when the app's
- * `import()` runs. Code the clients share lands in shared chunks, loaded once, and a first DynamoDB call
- * loads only what DynamoDB needs, not S3 or Secrets Manager.
+ * What the API reaches only through dynamic imports, on first use: the AWS SDK, through the app's facades
+ * in app/aws/sdk/ (first AWS call), and jsonwebtoken (first signed-in request). Inside the handler's file
+ * they would still be read, parsed and source-mapped at every cold start although nothing runs them; here
+ * they are split off into ES modules under dist/api/lazy/ (esbuild code splitting), which the handler
+ * imports when the app's `import()` runs. Code they share lands in shared chunks, loaded once, and a first
+ * DynamoDB call loads only what DynamoDB needs, not S3 or Secrets Manager.
  */
-export const lazyPackages = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager", "jsonwebtoken"];
+export const lazyModules: Readonly<Record<string, string>> = {
+  "aws-dynamodb": path.join(root, "app/aws/sdk/dynamodb.ts"),
+  "aws-s3": path.join(root, "app/aws/sdk/s3.ts"),
+  "aws-secrets-manager": path.join(root, "app/aws/sdk/secrets-manager.ts"),
+  jsonwebtoken: "jsonwebtoken",
+};
 
 const LAZY_DIR = "lazy";
-const lazyModuleName = (name: string) => name.replace(/^@/, "").replace(/\//g, "-");
 
-/** In the handler's bundle, an import of a lazy package stays a real `import()` of its module under lazy/. */
-const lazyPackageImports: Plugin = {
-  name: "lazy-package-imports",
+/** In the handler's bundle, an import of a lazy module stays a real `import()` of its file under lazy/. */
+const lazyModuleImports: Plugin = {
+  name: "lazy-module-imports",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^[@\w]/ }, (args) =>
-      lazyPackages.includes(args.path) ? { path: `./${LAZY_DIR}/${lazyModuleName(args.path)}.mjs`, external: true } : undefined,
-    );
+    const byTarget = new Map(Object.entries(lazyModules).map(([name, target]) => [target.replace(/\.ts$/, ""), name]));
+    pluginBuild.onResolve({ filter: /.*/ }, (args) => {
+      const target = args.path.startsWith(".") ? path.resolve(args.resolveDir, args.path).replace(/\.ts$/, "") : args.path;
+      const name = byTarget.get(target);
+      return name ? { path: `./${LAZY_DIR}/${name}.mjs`, external: true } : undefined;
+    });
   },
 };
 
@@ -118,14 +125,14 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
       format: "cjs",
       entryPoints: [path.join(root, entry)],
       outfile: path.join(dist, name, "index.js"),
-      plugins: name === "api" ? [utf8OnlyBodyDecoding, precomputedMimeTypes, lazyPackageImports] : [utf8OnlyBodyDecoding],
+      plugins: name === "api" ? [utf8OnlyBodyDecoding, precomputedMimeTypes, lazyModuleImports] : [utf8OnlyBodyDecoding],
     }),
   );
   const lazy = build({
     ...common,
     format: "esm",
     splitting: true,
-    entryPoints: lazyPackages.map((name) => ({ in: name, out: lazyModuleName(name) })),
+    entryPoints: Object.entries(lazyModules).map(([name, target]) => ({ in: target, out: name })),
     outdir: path.join(dist, "api", LAZY_DIR),
     outExtension: { ".js": ".mjs" },
     chunkNames: "shared-[hash]",

@@ -22,22 +22,19 @@ function once<T>(create: () => Promise<T>): () => Promise<T> {
 }
 
 export const documentClient = once<DynamoDBDocumentClient>(async () => {
-  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-    import("@aws-sdk/client-dynamodb"),
-    import("@aws-sdk/lib-dynamodb"),
-  ]);
+  const { DynamoDBClient, DynamoDBDocumentClient } = await import("./sdk/dynamodb");
   return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
 });
 
 export const s3Client = once<S3Client>(async () => {
-  const { S3Client } = await import("@aws-sdk/client-s3");
+  const { S3Client } = await import("./sdk/s3");
   // s3rver (local) only speaks path-style URLs; real S3 accepts both.
   return new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
 });
 
 export const secretsManagerClient = once<SecretsManagerClient>(async () => {
-  const { SecretsManagerClient } = await import("@aws-sdk/client-secrets-manager");
+  const { SecretsManagerClient } = await import("./sdk/secrets-manager");
   return new SecretsManagerClient({});
 });

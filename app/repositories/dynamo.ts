@@ -9,7 +9,7 @@ export type DocumentClientProvider = () => Promise<DynamoDBDocumentClient>;
 export type Item = Record<string, unknown>;
 
 /** The command classes of `@aws-sdk/lib-dynamodb`, loaded on first use. */
-export const commands = () => import("@aws-sdk/lib-dynamodb");
+export const commands = () => import("../aws/sdk/dynamodb");
 
 export function isConditionalCheckFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === "ConditionalCheckFailedException";

@@ -13,7 +13,7 @@ export class ReportStore {
   }
 
   async save(week: string, report: unknown): Promise<void> {
-    const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), import("@aws-sdk/client-s3")]);
+    const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), import("../aws/sdk/s3")]);
     await s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,

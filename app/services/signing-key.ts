@@ -20,7 +20,7 @@ export function secretsManagerSigningKey(
 ): SigningKeyProvider {
   let cached: { key: Promise<Buffer>; fetchedAt: number } | undefined;
   const fetchKey = async (): Promise<Buffer> => {
-    const [sm, { GetSecretValueCommand }] = await Promise.all([client(), import("@aws-sdk/client-secrets-manager")]);
+    const [sm, { GetSecretValueCommand }] = await Promise.all([client(), import("../aws/sdk/secrets-manager")]);
     const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
     if (!SecretString || SecretString.length < 32) {
       throw new Error("The JWT signing secret is missing or shorter than 32 characters");
