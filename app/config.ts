@@ -1,8 +1,14 @@
 /**
  * Configuration: read from environment variables once at start, validated, and frozen. A missing or
  * malformed variable stops the process with one message naming every problem, not a failure later on.
+ *
+ * The rules below are enforced by zod schemas (./config-schemas). A healthy start does not need zod, though:
+ * loading it is a sizeable part of a Lambda cold start, so the environment is first checked against the
+ * same rules directly, and the schemas are loaded only when that check fails, to name every problem the
+ * way they always have. The quick check accepts only what the schemas accept, and yields the same values.
  */
-import * as z from "zod";
+import type { ZodType } from "zod";
+import type { ConfigRules } from "./config-schemas";
 import { tables, type TableKey } from "./data/tables";
 
 export type TableNames = Readonly<Record<TableKey, string>>;
@@ -41,54 +47,99 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+type Parsed = Record<string, string | number | undefined>;
 
-const name = z.string().trim().min(1, "must be set");
-const integer = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int(`must be an integer`).min(min).max(max).default(fallback);
+const RULES = {
+  tableVariables: Object.values(tables).map((t) => t.envVar),
+  ordersTableVariable: tables.orders.envVar,
+  apiNameDefaults: { POWERTOOLS_SERVICE_NAME: "shop-api", JWT_ISSUER: "shop-api", JWT_AUDIENCE: "shop-api-clients" },
+  reportServiceName: "shop-report",
+  secretArn: /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/,
+  minSecretLength: 32,
+  integers: {
+    ACCESS_TOKEN_TTL_SECONDS: { min: 60, max: 3600, fallback: 900 },
+    REFRESH_TOKEN_TTL_SECONDS: { min: 3600, max: 90 * 86_400, fallback: 30 * 86_400 },
+    PASSWORD_SCRYPT_LOG_N: { min: 10, max: 20, fallback: 15 },
+  },
+  oneJwtKey: "set exactly one of JWT_SECRET_ARN (in AWS) or JWT_SECRET (local runs)",
+} as const satisfies ConfigRules;
 
-const tableEnv = Object.fromEntries(Object.values(tables).map((t) => [t.envVar, name])) as Record<
-  string,
-  typeof name
->;
+// Synchronous on purpose: configuration is read while the handler module loads, and only an environment
+// that failed the quick check gets this far.
+const schemas = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require("./config-schemas") as typeof import("./config-schemas")).configSchemas(RULES);
 
-const apiEnvSchema = z
-  .object({
-    ...tableEnv,
-    POWERTOOLS_SERVICE_NAME: name.default("shop-api"),
-    REPORTS_BUCKET: name,
-    JWT_SECRET_ARN: z
-      .string()
-      .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN")
-      .optional(),
-    JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    JWT_ISSUER: name.default("shop-api"),
-    JWT_AUDIENCE: name.default("shop-api-clients"),
-    ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
-    REFRESH_TOKEN_TTL_SECONDS: integer(3600, 90 * 86_400, 30 * 86_400),
-    PASSWORD_SCRYPT_LOG_N: integer(10, 20, 15),
-    SWAGGER_UI_DIR: z.string().min(1).optional(),
-  })
-  .refine((env) => Boolean(env.JWT_SECRET_ARN) !== Boolean(env.JWT_SECRET), {
-    message: "set exactly one of JWT_SECRET_ARN (in AWS) or JWT_SECRET (local runs)",
-    path: ["JWT_SECRET_ARN"],
-  });
-
-const reportEnvSchema = z.object({
-  POWERTOOLS_SERVICE_NAME: name.default("shop-report"),
-  [tables.orders.envVar]: name,
-  REPORTS_BUCKET: name,
-});
-
-function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
+function parse(schema: ZodType, env: Env): Parsed {
   const result = schema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
-  return result.data;
+  return result.data as Parsed;
+}
+
+interface QuickRules {
+  /** Required names: trimmed, non-empty. */
+  readonly names: readonly string[];
+  /** Names with a default for when they are unset (set but blank is still an error). */
+  readonly nameDefaults: Readonly<Record<string, string>>;
+  readonly integers?: ConfigRules["integers"];
+  /** Optional strings, taken as given when the test passes. */
+  readonly optional?: Readonly<Record<string, (value: string) => boolean>>;
+}
+
+/** The quick check: the values the schemas would produce when every variable is well-formed, else undefined. */
+function quickParse(env: Env, rules: QuickRules): Parsed | undefined {
+  const parsed: Parsed = {};
+  for (const key of [...rules.names, ...Object.keys(rules.nameDefaults)]) {
+    const value = env[key];
+    if (value === undefined && key in rules.nameDefaults) {
+      parsed[key] = rules.nameDefaults[key];
+      continue;
+    }
+    const trimmed = value?.trim();
+    if (!trimmed) return undefined;
+    parsed[key] = trimmed;
+  }
+  for (const [key, { min, max, fallback }] of Object.entries(rules.integers ?? {})) {
+    const value = env[key];
+    const number = value === undefined ? fallback : Number(value);
+    if (!Number.isInteger(number) || number < min || number > max) return undefined;
+    parsed[key] = number;
+  }
+  for (const [key, valid] of Object.entries(rules.optional ?? {})) {
+    const value = env[key];
+    if (value !== undefined && !valid(value)) return undefined;
+    parsed[key] = value;
+  }
+  return parsed;
+}
+
+function parseApiEnv(env: Env): Parsed {
+  const quick = quickParse(env, {
+    names: [...RULES.tableVariables, "REPORTS_BUCKET"],
+    nameDefaults: RULES.apiNameDefaults,
+    integers: RULES.integers,
+    optional: {
+      JWT_SECRET_ARN: (value) => RULES.secretArn.test(value),
+      JWT_SECRET: (value) => value.length >= RULES.minSecretLength,
+      SWAGGER_UI_DIR: (value) => value.length >= 1,
+    },
+  });
+  if (quick && Boolean(quick.JWT_SECRET_ARN) !== Boolean(quick.JWT_SECRET)) return quick;
+  return parse(schemas().api, env);
+}
+
+function parseReportEnv(env: Env): Parsed {
+  const quick = quickParse(env, {
+    names: [RULES.ordersTableVariable, "REPORTS_BUCKET"],
+    nameDefaults: { POWERTOOLS_SERVICE_NAME: RULES.reportServiceName },
+  });
+  return quick ?? parse(schemas().report, env);
 }
 
 export function loadApiConfig(env: Env = process.env): ApiConfig {
-  const parsed = parse(apiEnvSchema, env) as Record<string, string | number | undefined>;
+  const parsed = parseApiEnv(env);
   const tableNames = Object.fromEntries(
     Object.entries(tables).map(([key, t]) => [key, String(parsed[t.envVar])]),
   ) as Record<TableKey, string>;
@@ -110,7 +161,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
 }
 
 export function loadReportJobConfig(env: Env = process.env): ReportJobConfig {
-  const parsed = parse(reportEnvSchema, env) as Record<string, string>;
+  const parsed = parseReportEnv(env) as Record<string, string>;
   return Object.freeze({
     serviceName: parsed.POWERTOOLS_SERVICE_NAME,
     ordersTable: parsed[tables.orders.envVar],
