@@ -14,7 +14,7 @@ import { BENCH_PRODUCT_ID, seedBenchProduct } from "./cold-start";
 
 export async function warmOverhead(
   env: BenchEnvironment,
-  options: { blocks: number; blockSize: number },
+  options: { blocks: number; blockSize: number; healthBlockSize: number },
 ): Promise<SectionResult> {
   const started = performance.now();
   const loadBefore = loadAverage();
@@ -53,8 +53,8 @@ export async function warmOverhead(
   return {
     title: "Warm overhead (in-process handler latency)",
     method:
-      `A child process loads dist/api/index.js and calls its handler with API Gateway v2 events, no HTTP in between, interleaved with a raw ` +
-      `\`GetCommand\` on the same item through its own DocumentClient; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.blockSize} calls each. ` +
+      "A child process loads dist/api/index.js and calls its handler with API Gateway v2 events, no HTTP in between: `GET /health` on its own, then `GET /products/{id}` " +
+      `interleaved with a raw \`GetCommand\` for the same item through the child's own DocumentClient; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.healthBlockSize} \`/health\` calls and of ${options.blockSize} pairs. ` +
       "Each figure is the median over the runs of that run's percentile; the spread is across runs.",
     figures: [
       figure({
