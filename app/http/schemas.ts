@@ -81,8 +81,6 @@ const cursor = z.string().min(1).max(2048).optional();
 export const ListProductsQuery = z.object({ limit, cursor, category: productFields.category.optional() });
 export const ListOrdersQuery = z.object({ limit, cursor, userId: id.optional() });
 
-export const IdPath = z.object({ id });
-
 export const CreateOrderRequest = z
   .strictObject({
     items: z

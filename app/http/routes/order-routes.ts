@@ -4,7 +4,7 @@ import type { TokenService } from "../../services/token-service";
 import { authenticate, principalOf } from "../middleware/authenticate";
 import { CreateOrderRequest, IdempotencyKey, ListOrdersQuery } from "../schemas";
 import { validate } from "../validate";
-import { parseId } from "./product-routes";
+import { parseId } from "../ids";
 
 export function orderRoutes(orders: OrderService, tokens: TokenService): Router {
   const router = Router();

@@ -1,23 +1,19 @@
 import { Router } from "express";
-import { NotFoundError } from "../../domain/errors";
 import type { ProductService } from "../../services/product-service";
 import type { TokenService } from "../../services/token-service";
+import { parseId } from "../ids";
 import { authenticate, requireAdmin } from "../middleware/authenticate";
-import { CreateProductRequest, IdPath, ListProductsQuery, UpdateProductRequest } from "../schemas";
 import { validate } from "../validate";
 
-/** An id that cannot exist is simply not found; it never reaches DynamoDB. */
-export function parseId(params: unknown, what: string): string {
-  const parsed = IdPath.safeParse(params);
-  if (!parsed.success) throw new NotFoundError(`No ${what} with this id`);
-  return parsed.data.id;
-}
+/** The request schemas (and zod), loaded by the first request that has a query or body to validate. */
+const schemas = () => import("../schemas");
 
 export function productRoutes(products: ProductService, tokens: TokenService): Router {
   const router = Router();
   const admin = [authenticate(tokens), requireAdmin()];
 
   router.get("/", async (req, res) => {
+    const { ListProductsQuery } = await schemas();
     res.json(await products.list(validate(ListProductsQuery, req.query, "query")));
   });
 
@@ -26,12 +22,14 @@ export function productRoutes(products: ProductService, tokens: TokenService): R
   });
 
   router.post("/", ...admin, async (req, res) => {
+    const { CreateProductRequest } = await schemas();
     const product = await products.create(validate(CreateProductRequest, req.body, "body"));
     res.status(201).location(`/products/${product.id}`).json(product);
   });
 
   router.patch("/:id", ...admin, async (req, res) => {
     const id = parseId(req.params, "product");
+    const { UpdateProductRequest } = await schemas();
     res.json(await products.update(id, validate(UpdateProductRequest, req.body, "body")));
   });
 
