@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import type * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import {
   fromAnalyzeResponse,
@@ -42,6 +42,27 @@ function cliEnvironment(options: StartPolicyPackOptions, engine: FakeEngine): No
   // Pointing it at the fake engine makes the pack's log calls succeed and lets the preview show them.
   env.PULUMI_NODEJS_ENGINE = engine.address;
   return env;
+}
+
+const ANALYZE_METHOD = "/pulumirpc.Analyzer/Analyze";
+
+/** The wire form of `Analyze` requests, for `PolicyPackProcess.analyzeEncoded`. */
+export function encodeAnalyzeRequests(resources: readonly AnalyzedResource[]): Uint8Array[] {
+  return resources.map((resource) => toAnalyzeRequest(resource).serializeBinary());
+}
+
+/** Runs `task` for indexes 0..count-1 with at most `concurrency` running at once; results in index order. */
+async function inFlight<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
 }
 
 type Callback<Response> = (error: grpc.ServiceError | null, response: Response) => void;
@@ -131,16 +152,28 @@ export class PolicyPackProcess {
 
   /** `Analyze` for every resource, `concurrency` calls in flight (the engine analyzes resources as they come). */
   async analyzeEach(resources: readonly AnalyzedResource[], concurrency = 32): Promise<AnalyzeResult[]> {
-    const results: AnalyzeResult[] = new Array(resources.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < resources.length) {
-        const index = next++;
-        results[index] = await this.analyze(resources[index]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, resources.length) }, worker));
-    return results;
+    return inFlight(resources.length, concurrency, (index) => this.analyze(resources[index]));
+  }
+
+  /**
+   * `Analyze` for requests already encoded (see `encodeAnalyzeRequests`), sent as they are. The engine
+   * encodes in Go at a small fraction of this client's cost; measuring the pack's own throughput means
+   * leaving the encoding out of the timed part.
+   */
+  async analyzeEncoded(requests: readonly Uint8Array[], concurrency = 32): Promise<AnalyzeResult[]> {
+    return inFlight(requests.length, concurrency, async (index) =>
+      fromAnalyzeResponse(
+        await unary<analyzerproto.AnalyzeResponse>((done) =>
+          this.client.makeUnaryRequest(
+            ANALYZE_METHOD,
+            (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+            (buffer: Buffer) => analyzerproto.AnalyzeResponse.deserializeBinary(new Uint8Array(buffer)),
+            requests[index],
+            (error, response) => done(error, response as analyzerproto.AnalyzeResponse),
+          ),
+        ),
+      ),
+    );
   }
 
   async analyzeStack(resources: readonly AnalyzedResource[]): Promise<AnalyzeResult> {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { packName, policies } from "../../policies/pack";
 import packageJson from "../../policies/package.json";
 import { reconcilePolicyConfig } from "../../scripts/preview/policy-config";
-import { PolicyPackProcess } from "../../scripts/preview/policy-pack";
+import { PolicyPackProcess, encodeAnalyzeRequests } from "../../scripts/preview/policy-pack";
 import { resourceCases, stackCases } from "./corpus";
 import { P, resource } from "./corpus/case";
 import { analyzeResource, toAnalyzed, unknownString, violatedPolicies } from "./harness";
@@ -121,6 +121,14 @@ describe("policy pack over the analyzer protocol", function () {
       assert.deepEqual(overGrpc[index].diagnostics, inProcess.diagnostics, c.title);
       assert.deepEqual(violatedPolicies(overGrpc[index]), [...(c.blockedBy ?? [])].sort(), c.title);
     }
+  });
+
+  it("gives the same verdicts for pre-encoded requests (the benchmark's path) as for messages built per call", async function () {
+    this.timeout(60_000);
+    const analyzed = resourceCases.map((c, index) => toAnalyzed(c.resource, index));
+    const encoded = await pack.analyzeEncoded(encodeAnalyzeRequests(analyzed), 8);
+    assert.deepEqual(encoded, await pack.analyzeEach(analyzed, 8));
+    assert.ok(encoded.some((result) => result.diagnostics.length > 0));
   });
 
   it("judges whole stacks in AnalyzeStack", async () => {
