@@ -9,17 +9,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-
-function once<T>(create: () => Promise<T>): () => Promise<T> {
-  let instance: Promise<T> | undefined;
-  return () => {
-    instance ??= create().catch((error: unknown) => {
-      instance = undefined;
-      throw error;
-    });
-    return instance;
-  };
-}
+import { once } from "../once";
 
 export const documentClient = once<DynamoDBDocumentClient>(async () => {
   const { DynamoDBClient, DynamoDBDocumentClient } = await import("./sdk/dynamodb");

@@ -3,13 +3,14 @@
  * and the translation of DynamoDB's conditional and transactional failures into plain values.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { once } from "../once";
 
 export type DocumentClientProvider = () => Promise<DynamoDBDocumentClient>;
 
 export type Item = Record<string, unknown>;
 
 /** The command classes of `@aws-sdk/lib-dynamodb`, loaded on first use. */
-export const commands = () => import("../aws/sdk/dynamodb");
+export const commands = once(() => import("../aws/sdk/dynamodb"));
 
 export function isConditionalCheckFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === "ConditionalCheckFailedException";

@@ -1,4 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { once } from "../once";
+
+const s3Commands = once(() => import("../aws/sdk/s3"));
 
 /** Weekly reports as JSON objects under `reports/weekly/` in the reports bucket. */
 export class ReportStore {
@@ -13,7 +16,7 @@ export class ReportStore {
   }
 
   async save(week: string, report: unknown): Promise<void> {
-    const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), import("../aws/sdk/s3")]);
+    const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), s3Commands()]);
     await s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,

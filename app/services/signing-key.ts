@@ -1,5 +1,8 @@
 import { hkdfSync } from "node:crypto";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { once } from "../once";
+
+const secretsManagerCommands = once(() => import("../aws/sdk/secrets-manager"));
 
 /** The HS256 key for access tokens; other keys (cursor signing) are derived from it. */
 export type SigningKeyProvider = () => Promise<Buffer>;
@@ -20,7 +23,7 @@ export function secretsManagerSigningKey(
 ): SigningKeyProvider {
   let cached: { key: Promise<Buffer>; fetchedAt: number } | undefined;
   const fetchKey = async (): Promise<Buffer> => {
-    const [sm, { GetSecretValueCommand }] = await Promise.all([client(), import("../aws/sdk/secrets-manager")]);
+    const [sm, { GetSecretValueCommand }] = await Promise.all([client(), secretsManagerCommands()]);
     const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
     if (!SecretString || SecretString.length < 32) {
       throw new Error("The JWT signing secret is missing or shorter than 32 characters");

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { UnauthorizedError } from "../domain/errors";
 import type { Principal } from "../domain/models";
+import { once } from "../once";
 import type { SigningKeyProvider } from "./signing-key";
 
 export interface TokenSettings {
@@ -15,10 +16,10 @@ const ACCESS_TOKEN_USE = "access";
 type JsonWebToken = typeof import("jsonwebtoken");
 
 /** jsonwebtoken is CommonJS: depending on the loader its functions sit on the namespace or on `default`. */
-const jwt = async (): Promise<JsonWebToken> => {
+const jwt = once(async (): Promise<JsonWebToken> => {
   const loaded = (await import("jsonwebtoken")) as JsonWebToken & { default?: JsonWebToken };
   return loaded.default ?? loaded;
-};
+});
 
 /** HS256 access tokens: the algorithm, issuer, audience and expiry are all checked on every verify. */
 export class TokenService {
