@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { once } from "../../once";
 import type { ProductService } from "../../services/product-service";
 import type { TokenService } from "../../services/token-service";
 import { parseId } from "../ids";
@@ -6,7 +7,7 @@ import { authenticate, requireAdmin } from "../middleware/authenticate";
 import { validate } from "../validate";
 
 /** The request schemas (and zod), loaded by the first request that has a query or body to validate. */
-const schemas = () => import("../schemas");
+const schemas = once(() => import("../schemas"));
 
 export function productRoutes(products: ProductService, tokens: TokenService): Router {
   const router = Router();
