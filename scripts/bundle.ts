@@ -4,10 +4,11 @@
  *   dist/report/index.js  weekly report job (export `handler`)
  *   dist/swagger-ui/      the Swagger UI files /docs serves
  *   dist/api/lazy/*.mjs   what the API loads on first use (see lazyModules)
+ *   dist/api/mime-types.json   media types, precomputed (see precomputedMimeTypes)
  * Everything, the AWS SDK included, is bundled: the image then runs exactly the versions the lockfile
  * pins, not whatever SDK the runtime happens to ship.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
@@ -39,30 +40,43 @@ const utf8OnlyBodyDecoding: Plugin = {
  * Express loads mime-types at start (it adds the charset to every Content-Type it sets), and mime-types
  * then walks mime-db's 2,500 media types to build its extension maps, scoring every conflict twice: about
  * a tenth of the API's cold start, for the same result every time. The maps are computed here, by running
- * that very mime-types at build time, and the bundled copy starts from them; mime-db itself is bundled as
- * one JSON.parse of a string, which V8 handles much faster than a 150 KiB object literal. Same data, same
- * answers. If a new mime-types version changes the line this replaces, the build fails rather than guess.
+ * that very mime-types at build time, and the bundled copy starts from them. They and mime-db ship as one
+ * JSON file beside the handler: Node loads it with a plain JSON.parse, where the same data inside the
+ * handler's JavaScript would be compiled and, with --enable-source-maps, scanned line by line as well.
+ * Same data, same answers. If a new mime-types version changes the line this replaces, the build fails.
  */
-const precomputedMimeTypes: Plugin = {
-  name: "precomputed-mime-types",
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]mime-db[\\/]db\.json$/ }, (args) => ({
-      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, "utf8"))))});`,
-      loader: "js",
-    }));
-    pluginBuild.onLoad({ filter: /[\\/]mime-types[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const populate = "populateMaps(exports.extensions, exports.types)";
-      if (source.split(populate).length !== 2) throw new Error(`${args.path}: expected one "${populate}" to precompute`);
-      const built = createRequire(args.path)(args.path) as { extensions: object; types: object; _extensionConflicts: unknown[] };
-      const json = (value: unknown) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
-      const precomputed =
-        `Object.assign(exports.extensions, ${json(built.extensions)}); Object.assign(exports.types, ${json(built.types)}); ` +
-        `exports._extensionConflicts.push(...${json(built._extensionConflicts)})`;
-      return { contents: source.replace(populate, precomputed), loader: "js" };
-    });
-  },
-};
+const MIME_DATA_FILE = "mime-types.json";
+
+function precomputedMimeTypes(outDir: string): Plugin {
+  return {
+    name: "precomputed-mime-types",
+    setup(pluginBuild) {
+      const data: Record<string, unknown> = {};
+      const fromDataFile = (key: string) => `require(${JSON.stringify(`./${MIME_DATA_FILE}`)})[${JSON.stringify(key)}]`;
+      pluginBuild.onResolve({ filter: /^\.\/mime-types\.json$/ }, (args) => ({ path: args.path, external: true }));
+      pluginBuild.onLoad({ filter: /[\\/]mime-db[\\/]db\.json$/ }, (args) => {
+        data.db = JSON.parse(readFileSync(args.path, "utf8"));
+        return { contents: `module.exports = ${fromDataFile("db")};`, loader: "js" };
+      });
+      pluginBuild.onLoad({ filter: /[\\/]mime-types[\\/]index\.js$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        const populate = "populateMaps(exports.extensions, exports.types)";
+        if (source.split(populate).length !== 2) throw new Error(`${args.path}: expected one "${populate}" to precompute`);
+        const built = createRequire(args.path)(args.path) as { extensions: object; types: object; _extensionConflicts: unknown[] };
+        Object.assign(data, { extensions: built.extensions, types: built.types, extensionConflicts: built._extensionConflicts });
+        const precomputed =
+          `Object.assign(exports.extensions, ${fromDataFile("extensions")}); Object.assign(exports.types, ${fromDataFile("types")}); ` +
+          `exports._extensionConflicts.push(...${fromDataFile("extensionConflicts")})`;
+        return { contents: source.replace(populate, precomputed), loader: "js" };
+      });
+      pluginBuild.onEnd((result) => {
+        if (result.errors.length > 0) return;
+        if (!data.db || !data.types) throw new Error("mime-db and mime-types were not bundled: nothing to precompute");
+        writeFileSync(path.join(outDir, MIME_DATA_FILE), JSON.stringify(data));
+      });
+    },
+  };
+}
 
 /**
  * What the API reaches only through dynamic imports, on first use: the AWS SDK, through the app's facades
@@ -125,7 +139,7 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
       format: "cjs",
       entryPoints: [path.join(root, entry)],
       outfile: path.join(dist, name, "index.js"),
-      plugins: name === "api" ? [utf8OnlyBodyDecoding, precomputedMimeTypes, lazyModuleImports] : [utf8OnlyBodyDecoding],
+      plugins: name === "api" ? [utf8OnlyBodyDecoding, precomputedMimeTypes(path.join(dist, name)), lazyModuleImports] : [utf8OnlyBodyDecoding],
     }),
   );
   const lazy = build({
