@@ -3,7 +3,7 @@
  *   dist/api/index.js     API handler (export `handler`)
  *   dist/report/index.js  weekly report job (export `handler`)
  *   dist/swagger-ui/      the Swagger UI files /docs serves
- *   dist/api/lazy/*.mjs   what the API loads on first use (see lazyModules)
+ *   dist/api/lazy/        what the API loads on first use (see lazyModules and SCHEMA_CHUNK)
  *   dist/api/mime-types.json   media types, precomputed (see precomputedMimeTypes)
  * Everything, the AWS SDK included, is bundled: the image then runs exactly the versions the lockfile
  * pins, not whatever SDK the runtime happens to ship.
@@ -95,18 +95,45 @@ export const lazyModules: Readonly<Record<string, string>> = {
 
 const LAZY_DIR = "lazy";
 
-/** In the handler's bundle, an import of a lazy module stays a real `import()` of its file under lazy/. */
+/**
+ * The request schemas, the OpenAPI generator and the configuration's schemas, with the part of zod they
+ * use: a CommonJS chunk (lazy/schemas.js) that the handler requires when a request first validates a body
+ * or query, asks for /openapi.json, or the configuration is invalid; a cold start that does none of these
+ * does not compile a quarter of the handler's code for nothing. zod's global registry ties the three
+ * together (OpenAPI is generated from the schemas' metadata), so they make one chunk. Nothing in it may
+ * import another module of the app, whose classes or state would then exist twice: the build checks.
+ */
+const SCHEMA_CHUNK = "schemas.js";
+const schemaModules = ["app/http/schemas.ts", "app/http/openapi.ts", "app/config-schemas.ts"].map((file) => path.join(root, file));
+/** App modules the schema chunk may contain besides its entries: stateless helpers, safe to have twice. */
+const schemaChunkHelpers = ["app/domain/iso-week.ts"].map((file) => path.join(root, file));
+
+/** In the handler's bundle, an import of a lazy module stays an import (or require) of its file under lazy/. */
 const lazyModuleImports: Plugin = {
   name: "lazy-module-imports",
   setup(pluginBuild) {
-    const byTarget = new Map(Object.entries(lazyModules).map(([name, target]) => [target.replace(/\.ts$/, ""), name]));
+    const withoutExtension = (file: string) => file.replace(/\.ts$/, "");
+    const byTarget = new Map([
+      ...Object.entries(lazyModules).map(([name, target]) => [withoutExtension(target), `${name}.mjs`] as const),
+      ...schemaModules.map((file) => [withoutExtension(file), SCHEMA_CHUNK] as const),
+    ]);
     pluginBuild.onResolve({ filter: /.*/ }, (args) => {
-      const target = args.path.startsWith(".") ? path.resolve(args.resolveDir, args.path).replace(/\.ts$/, "") : args.path;
-      const name = byTarget.get(target);
-      return name ? { path: `./${LAZY_DIR}/${name}.mjs`, external: true } : undefined;
+      const target = args.path.startsWith(".") ? withoutExtension(path.resolve(args.resolveDir, args.path)) : args.path;
+      const file = byTarget.get(target);
+      return file ? { path: `./${LAZY_DIR}/${file}`, external: true } : undefined;
     });
   },
 };
+
+function checkSchemaChunk(metafile: Metafile): void {
+  const appInputs = Object.keys(metafile.inputs)
+    .map((input) => path.resolve(root, input))
+    .filter((file) => file.startsWith(path.join(root, "app") + path.sep));
+  const foreign = appInputs.filter((file) => !schemaModules.includes(file) && !schemaChunkHelpers.includes(file));
+  if (foreign.length > 0) {
+    throw new Error(`lazy/${SCHEMA_CHUNK} would bundle its own copy of ${foreign.map((f) => path.relative(root, f)).join(", ")}: import it lazily, or list it as a stateless helper`);
+  }
+}
 
 // CommonJS code inside the ES module chunks (jsonwebtoken, some SDK dependencies) calls require() for Node's
 // built-ins; ES modules have no require, so each chunk gets one.
@@ -152,11 +179,18 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
     chunkNames: "shared-[hash]",
     banner: { js: REQUIRE_IN_ESM },
   });
-  const [handlerResults, lazyResult] = await Promise.all([Promise.all(handlers), lazy]);
+  const schemaChunk = build({
+    ...common,
+    format: "cjs",
+    stdin: { contents: schemaModules.map((file) => `export * from ${JSON.stringify(file)};`).join("\n"), resolveDir: root, sourcefile: "schemas-chunk.ts", loader: "ts" },
+    outfile: path.join(dist, "api", LAZY_DIR, SCHEMA_CHUNK),
+  });
+  const [handlerResults, lazyResult, schemaResult] = await Promise.all([Promise.all(handlers), lazy, schemaChunk]);
+  checkSchemaChunk(schemaResult.metafile!);
   const metafiles = Object.fromEntries(entries.map(([name], i) => [name, handlerResults[i].metafile!])) as Record<keyof typeof bundles, Metafile>;
   metafiles.api = {
-    inputs: { ...metafiles.api.inputs, ...lazyResult.metafile!.inputs },
-    outputs: { ...metafiles.api.outputs, ...lazyResult.metafile!.outputs },
+    inputs: { ...metafiles.api.inputs, ...lazyResult.metafile!.inputs, ...schemaResult.metafile!.inputs },
+    outputs: { ...metafiles.api.outputs, ...lazyResult.metafile!.outputs, ...schemaResult.metafile!.outputs },
   };
 
   const swaggerSource = path.dirname(require.resolve("swagger-ui-dist/package.json"));
