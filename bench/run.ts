@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   };
   try {
     await run("bundle", () => bundleSize(env));
-    await run("cold", () => coldStart(env, 20));
+    await run("cold", () => coldStart(env, 30));
     await run("warm", () => warmOverhead(env, { blocks: 5, blockSize: 300, healthBlockSize: 2000 }));
     await run("http", () => httpThroughput(env, { runs: 3, seconds: 5, connections: 10 }));
     await run("report", () => weeklyReport(env));

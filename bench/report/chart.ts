@@ -21,8 +21,9 @@ export function renderChart(results: BenchResults): string | undefined {
   if (!bare || rows.some((r) => !r.init)) return undefined;
 
   const bareMs = bare.summary.median;
+  // Room on the right for the labels, which go after the whisker and the target mark.
   const extent =
-    Math.max(...rows.map((r) => bareMs + Math.max(r.init!.summary.p75, r.init!.target?.value ?? 0))) * 1.12;
+    Math.max(...rows.map((r) => bareMs + Math.max(r.init!.summary.p75, r.init!.target?.value ?? 0))) * 1.3;
   const plotWidth = WIDTH - LABEL_WIDTH - 30;
   const x = (ms: number) => LABEL_WIDTH + (ms / extent) * plotWidth;
   const height = TOP + rows.length * ROW_HEIGHT + 56;

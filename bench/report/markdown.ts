@@ -12,8 +12,8 @@ export interface BenchResults {
   readonly sections: readonly SectionResult[];
 }
 
-const number = (value: number) => (Number.isInteger(value) ? value.toLocaleString("en-US") : String(value));
-const unit = (f: Figure) => (f.unit === "x" ? "x" : ` ${f.unit}`);
+const number = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 4 });
+const unit = (f: Figure) => (f.unit === "x" ? "x" : f.unit ? ` ${f.unit}` : "");
 const value = (f: Figure, v: number) => `${number(v)}${unit(f)}`;
 const verdict = (f: Figure) => (f.met === undefined ? "" : f.met ? "met" : "**missed**");
 const target = (f: Figure) => (f.target ? `${f.target.comparison} ${number(f.target.value)}${unit(f)}` : "");
@@ -58,7 +58,18 @@ export function renderMarkdown(results: BenchResults, options: { chartFile?: str
     "",
   ];
   results.sections.forEach((section, i) => {
-    lines.push(`## ${i + 1}. ${section.title}`, "", section.method, "", table(section.figures), "");
+    const load = section.details?.loadAverage as { before: number; after: number } | undefined;
+    const loadNote = load
+      ? ` Load average (1 min) ${load.before} before this section, ${load.after} after; it took ${Math.round(section.seconds)} s.`
+      : "";
+    lines.push(
+      `## ${i + 1}. ${section.title}`,
+      "",
+      section.method + loadNote,
+      "",
+      table(section.figures),
+      "",
+    );
     if (options.chartFile && section.figures.some((f) => f.id.startsWith("coldStart."))) {
       lines.push(
         `![Cold start: bare Node and init per request, against the init targets](${options.chartFile})`,

@@ -136,19 +136,19 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
       }),
       figure({
         id: "coldStart.healthLoadMs",
-        label: "  of which `require` of the bundle (in the child)",
+        label: "`/health` cold start: `require` of the bundle (in the child)",
         unit: "ms",
         summary: insideSummary("health", "loadMs"),
       }),
       figure({
         id: "coldStart.healthFirstRequestMs",
-        label: "  of which the first `/health` request (in the child)",
+        label: "`/health` cold start: the first request (in the child)",
         unit: "ms",
         summary: insideSummary("health", "firstRequestMs"),
       }),
       figure({
         id: "coldStart.productFirstRequestMs",
-        label: "  first `/products/{id}` request, SDK load included (in the child)",
+        label: "`/products/{id}` cold start: the first request, SDK load included (in the child)",
         unit: "ms",
         summary: insideSummary("product", "firstRequestMs"),
       }),

@@ -188,7 +188,7 @@ export async function httpThroughput(
       figure({
         id: `http.${name}.errors`,
         label: `${label} errors (non-2xx, connection errors, timeouts)`,
-        unit: "count",
+        unit: "",
         summary: summarize(runs[name].map((r) => r.errors)),
         target: { comparison: "<=", value: 0 },
       }),

@@ -152,13 +152,13 @@ async function packThroughput(
         }),
         figure({
           id: `policy.${size.resources}.analyzePerSecond`,
-          label: `  of which \`Analyze\` alone`,
+          label: `Policy pack, ${label}: \`Analyze\` alone`,
           unit: "resources/s",
           summary: summarize(analyze.map((ms) => size.resources / (ms / 1000))),
         }),
         figure({
           id: `policy.${size.resources}.analyzeStackMs`,
-          label: `  \`AnalyzeStack\` of all ${label}`,
+          label: `Policy pack, ${label}: one \`AnalyzeStack\` of them all`,
           unit: "ms",
           summary: summarize(analyzeStack),
         }),
