@@ -7,11 +7,17 @@ import * as z from "zod";
 export interface ConfigRules {
   readonly tableVariables: readonly string[];
   readonly ordersTableVariable: string;
-  readonly apiNameDefaults: { readonly POWERTOOLS_SERVICE_NAME: string; readonly JWT_ISSUER: string; readonly JWT_AUDIENCE: string };
+  readonly apiNameDefaults: {
+    readonly POWERTOOLS_SERVICE_NAME: string;
+    readonly JWT_ISSUER: string;
+    readonly JWT_AUDIENCE: string;
+  };
   readonly reportServiceName: string;
   readonly secretArn: RegExp;
   readonly minSecretLength: number;
-  readonly integers: Readonly<Record<"ACCESS_TOKEN_TTL_SECONDS" | "REFRESH_TOKEN_TTL_SECONDS" | "PASSWORD_SCRYPT_LOG_N", IntegerRule>>;
+  readonly integers: Readonly<
+    Record<"ACCESS_TOKEN_TTL_SECONDS" | "REFRESH_TOKEN_TTL_SECONDS" | "PASSWORD_SCRYPT_LOG_N", IntegerRule>
+  >;
   readonly oneJwtKey: string;
 }
 
@@ -23,15 +29,22 @@ export interface IntegerRule {
 
 export function configSchemas(rules: ConfigRules) {
   const name = z.string().trim().min(1, "must be set");
-  const integer = ({ min, max, fallback }: IntegerRule) => z.coerce.number().int(`must be an integer`).min(min).max(max).default(fallback);
-  const tableEnv = Object.fromEntries(rules.tableVariables.map((envVar) => [envVar, name])) as Record<string, typeof name>;
+  const integer = ({ min, max, fallback }: IntegerRule) =>
+    z.coerce.number().int(`must be an integer`).min(min).max(max).default(fallback);
+  const tableEnv = Object.fromEntries(rules.tableVariables.map((envVar) => [envVar, name])) as Record<
+    string,
+    typeof name
+  >;
   const api = z
     .object({
       ...tableEnv,
       POWERTOOLS_SERVICE_NAME: name.default(rules.apiNameDefaults.POWERTOOLS_SERVICE_NAME),
       REPORTS_BUCKET: name,
       JWT_SECRET_ARN: z.string().regex(rules.secretArn, "must be a Secrets Manager secret ARN").optional(),
-      JWT_SECRET: z.string().min(rules.minSecretLength, `must be at least ${rules.minSecretLength} characters`).optional(),
+      JWT_SECRET: z
+        .string()
+        .min(rules.minSecretLength, `must be at least ${rules.minSecretLength} characters`)
+        .optional(),
       JWT_ISSUER: name.default(rules.apiNameDefaults.JWT_ISSUER),
       JWT_AUDIENCE: name.default(rules.apiNameDefaults.JWT_AUDIENCE),
       ACCESS_TOKEN_TTL_SECONDS: integer(rules.integers.ACCESS_TOKEN_TTL_SECONDS),
@@ -39,7 +52,10 @@ export function configSchemas(rules: ConfigRules) {
       PASSWORD_SCRYPT_LOG_N: integer(rules.integers.PASSWORD_SCRYPT_LOG_N),
       SWAGGER_UI_DIR: z.string().min(1).optional(),
     })
-    .refine((env) => Boolean(env.JWT_SECRET_ARN) !== Boolean(env.JWT_SECRET), { message: rules.oneJwtKey, path: ["JWT_SECRET_ARN"] });
+    .refine((env) => Boolean(env.JWT_SECRET_ARN) !== Boolean(env.JWT_SECRET), {
+      message: rules.oneJwtKey,
+      path: ["JWT_SECRET_ARN"],
+    });
   const report = z.object({
     POWERTOOLS_SERVICE_NAME: name.default(rules.reportServiceName),
     [rules.ordersTableVariable]: name,
