@@ -52,7 +52,11 @@ type Parsed = Record<string, string | number | undefined>;
 const RULES = {
   tableVariables: Object.values(tables).map((t) => t.envVar),
   ordersTableVariable: tables.orders.envVar,
-  apiNameDefaults: { POWERTOOLS_SERVICE_NAME: "shop-api", JWT_ISSUER: "shop-api", JWT_AUDIENCE: "shop-api-clients" },
+  apiNameDefaults: {
+    POWERTOOLS_SERVICE_NAME: "shop-api",
+    JWT_ISSUER: "shop-api",
+    JWT_AUDIENCE: "shop-api-clients",
+  },
   reportServiceName: "shop-report",
   secretArn: /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/,
   minSecretLength: 32,
@@ -73,7 +77,9 @@ const schemas = () =>
 function parse(schema: ZodType, env: Env): Parsed {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`),
+    );
   }
   return result.data as Parsed;
 }

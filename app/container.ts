@@ -42,7 +42,12 @@ export function createDependencies(config: ApiConfig, overrides: ContainerOverri
   const metrics = overrides.metrics ?? createEmfMetrics(config.serviceName);
   const names = config.tableNames;
 
-  const orderRepository = new OrderRepository(documentClient, names.orders, names.products, names.idempotencyKeys);
+  const orderRepository = new OrderRepository(
+    documentClient,
+    names.orders,
+    names.products,
+    names.idempotencyKeys,
+  );
   const productRepository = new ProductRepository(documentClient, names.products);
   const signingKey = signingKeyFor(config);
   const cursors = new CursorCodec(signingKey);

@@ -30,9 +30,14 @@ const utf8OnlyBodyDecoding: Plugin = {
   name: "utf8-only-body-decoding",
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^\.\/(dbcs-data|sbcs-data-generated)$/ }, (args) =>
-      args.importer.includes(`${path.sep}iconv-lite${path.sep}`) ? { path: args.path, namespace: "no-legacy-codepages" } : undefined,
+      args.importer.includes(`${path.sep}iconv-lite${path.sep}`)
+        ? { path: args.path, namespace: "no-legacy-codepages" }
+        : undefined,
     );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "no-legacy-codepages" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "no-legacy-codepages" }, () => ({
+      contents: "module.exports = {};",
+      loader: "js",
+    }));
   },
 };
 
@@ -52,8 +57,12 @@ function precomputedMimeTypes(outDir: string): Plugin {
     name: "precomputed-mime-types",
     setup(pluginBuild) {
       const data: Record<string, unknown> = {};
-      const fromDataFile = (key: string) => `require(${JSON.stringify(`./${MIME_DATA_FILE}`)})[${JSON.stringify(key)}]`;
-      pluginBuild.onResolve({ filter: /^\.\/mime-types\.json$/ }, (args) => ({ path: args.path, external: true }));
+      const fromDataFile = (key: string) =>
+        `require(${JSON.stringify(`./${MIME_DATA_FILE}`)})[${JSON.stringify(key)}]`;
+      pluginBuild.onResolve({ filter: /^\.\/mime-types\.json$/ }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
       pluginBuild.onLoad({ filter: /[\\/]mime-db[\\/]db\.json$/ }, (args) => {
         data.db = JSON.parse(readFileSync(args.path, "utf8"));
         return { contents: `module.exports = ${fromDataFile("db")};`, loader: "js" };
@@ -61,9 +70,18 @@ function precomputedMimeTypes(outDir: string): Plugin {
       pluginBuild.onLoad({ filter: /[\\/]mime-types[\\/]index\.js$/ }, (args) => {
         const source = readFileSync(args.path, "utf8");
         const populate = "populateMaps(exports.extensions, exports.types)";
-        if (source.split(populate).length !== 2) throw new Error(`${args.path}: expected one "${populate}" to precompute`);
-        const built = createRequire(args.path)(args.path) as { extensions: object; types: object; _extensionConflicts: unknown[] };
-        Object.assign(data, { extensions: built.extensions, types: built.types, extensionConflicts: built._extensionConflicts });
+        if (source.split(populate).length !== 2)
+          throw new Error(`${args.path}: expected one "${populate}" to precompute`);
+        const built = createRequire(args.path)(args.path) as {
+          extensions: object;
+          types: object;
+          _extensionConflicts: unknown[];
+        };
+        Object.assign(data, {
+          extensions: built.extensions,
+          types: built.types,
+          extensionConflicts: built._extensionConflicts,
+        });
         const precomputed =
           `Object.assign(exports.extensions, ${fromDataFile("extensions")}); Object.assign(exports.types, ${fromDataFile("types")}); ` +
           `exports._extensionConflicts.push(...${fromDataFile("extensionConflicts")})`;
@@ -71,7 +89,8 @@ function precomputedMimeTypes(outDir: string): Plugin {
       });
       pluginBuild.onEnd((result) => {
         if (result.errors.length > 0) return;
-        if (!data.db || !data.types) throw new Error("mime-db and mime-types were not bundled: nothing to precompute");
+        if (!data.db || !data.types)
+          throw new Error("mime-db and mime-types were not bundled: nothing to precompute");
         writeFileSync(path.join(outDir, MIME_DATA_FILE), JSON.stringify(data));
       });
     },
@@ -104,7 +123,9 @@ const LAZY_DIR = "lazy";
  * import another module of the app, whose classes or state would then exist twice: the build checks.
  */
 const SCHEMA_CHUNK = "schemas.js";
-const schemaModules = ["app/http/schemas.ts", "app/http/openapi.ts", "app/config-schemas.ts"].map((file) => path.join(root, file));
+const schemaModules = ["app/http/schemas.ts", "app/http/openapi.ts", "app/config-schemas.ts"].map((file) =>
+  path.join(root, file),
+);
 /** App modules the schema chunk may contain besides its entries: stateless helpers, safe to have twice. */
 const schemaChunkHelpers = ["app/domain/iso-week.ts"].map((file) => path.join(root, file));
 
@@ -114,11 +135,15 @@ const lazyModuleImports: Plugin = {
   setup(pluginBuild) {
     const withoutExtension = (file: string) => file.replace(/\.ts$/, "");
     const byTarget = new Map([
-      ...Object.entries(lazyModules).map(([name, target]) => [withoutExtension(target), `${name}.mjs`] as const),
+      ...Object.entries(lazyModules).map(
+        ([name, target]) => [withoutExtension(target), `${name}.mjs`] as const,
+      ),
       ...schemaModules.map((file) => [withoutExtension(file), SCHEMA_CHUNK] as const),
     ]);
     pluginBuild.onResolve({ filter: /.*/ }, (args) => {
-      const target = args.path.startsWith(".") ? withoutExtension(path.resolve(args.resolveDir, args.path)) : args.path;
+      const target = args.path.startsWith(".")
+        ? withoutExtension(path.resolve(args.resolveDir, args.path))
+        : args.path;
       const file = byTarget.get(target);
       return file ? { path: `./${LAZY_DIR}/${file}`, external: true } : undefined;
     });
@@ -129,9 +154,13 @@ function checkSchemaChunk(metafile: Metafile): void {
   const appInputs = Object.keys(metafile.inputs)
     .map((input) => path.resolve(root, input))
     .filter((file) => file.startsWith(path.join(root, "app") + path.sep));
-  const foreign = appInputs.filter((file) => !schemaModules.includes(file) && !schemaChunkHelpers.includes(file));
+  const foreign = appInputs.filter(
+    (file) => !schemaModules.includes(file) && !schemaChunkHelpers.includes(file),
+  );
   if (foreign.length > 0) {
-    throw new Error(`lazy/${SCHEMA_CHUNK} would bundle its own copy of ${foreign.map((f) => path.relative(root, f)).join(", ")}: import it lazily, or list it as a stateless helper`);
+    throw new Error(
+      `lazy/${SCHEMA_CHUNK} would bundle its own copy of ${foreign.map((f) => path.relative(root, f)).join(", ")}: import it lazily, or list it as a stateless helper`,
+    );
   }
 }
 
@@ -139,7 +168,12 @@ function checkSchemaChunk(metafile: Metafile): void {
 // built-ins; ES modules have no require, so each chunk gets one.
 const REQUIRE_IN_ESM = `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);`;
 
-const SWAGGER_UI_FILES = ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"];
+const SWAGGER_UI_FILES = [
+  "swagger-ui.css",
+  "swagger-ui-bundle.js",
+  "swagger-ui-standalone-preset.js",
+  "favicon-32x32.png",
+];
 
 const common: BuildOptions = {
   bundle: true,
@@ -166,7 +200,10 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
       format: "cjs",
       entryPoints: [path.join(root, entry)],
       outfile: path.join(dist, name, "index.js"),
-      plugins: name === "api" ? [utf8OnlyBodyDecoding, precomputedMimeTypes(path.join(dist, name)), lazyModuleImports] : [utf8OnlyBodyDecoding],
+      plugins:
+        name === "api"
+          ? [utf8OnlyBodyDecoding, precomputedMimeTypes(path.join(dist, name)), lazyModuleImports]
+          : [utf8OnlyBodyDecoding],
     }),
   );
   const lazy = build({
@@ -182,12 +219,23 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
   const schemaChunk = build({
     ...common,
     format: "cjs",
-    stdin: { contents: schemaModules.map((file) => `export * from ${JSON.stringify(file)};`).join("\n"), resolveDir: root, sourcefile: "schemas-chunk.ts", loader: "ts" },
+    stdin: {
+      contents: schemaModules.map((file) => `export * from ${JSON.stringify(file)};`).join("\n"),
+      resolveDir: root,
+      sourcefile: "schemas-chunk.ts",
+      loader: "ts",
+    },
     outfile: path.join(dist, "api", LAZY_DIR, SCHEMA_CHUNK),
   });
-  const [handlerResults, lazyResult, schemaResult] = await Promise.all([Promise.all(handlers), lazy, schemaChunk]);
+  const [handlerResults, lazyResult, schemaResult] = await Promise.all([
+    Promise.all(handlers),
+    lazy,
+    schemaChunk,
+  ]);
   checkSchemaChunk(schemaResult.metafile!);
-  const metafiles = Object.fromEntries(entries.map(([name], i) => [name, handlerResults[i].metafile!])) as Record<keyof typeof bundles, Metafile>;
+  const metafiles = Object.fromEntries(
+    entries.map(([name], i) => [name, handlerResults[i].metafile!]),
+  ) as Record<keyof typeof bundles, Metafile>;
   metafiles.api = {
     inputs: { ...metafiles.api.inputs, ...lazyResult.metafile!.inputs, ...schemaResult.metafile!.inputs },
     outputs: { ...metafiles.api.outputs, ...lazyResult.metafile!.outputs, ...schemaResult.metafile!.outputs },
@@ -195,7 +243,8 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
 
   const swaggerSource = path.dirname(require.resolve("swagger-ui-dist/package.json"));
   mkdirSync(path.join(dist, "swagger-ui"), { recursive: true });
-  for (const file of SWAGGER_UI_FILES) copyFileSync(path.join(swaggerSource, file), path.join(dist, "swagger-ui", file));
+  for (const file of SWAGGER_UI_FILES)
+    copyFileSync(path.join(swaggerSource, file), path.join(dist, "swagger-ui", file));
 
   return metafiles;
 }

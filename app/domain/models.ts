@@ -60,7 +60,12 @@ export interface WeeklyReport {
   readonly cancelledCount: number;
   readonly unitsSold: number;
   readonly revenueCents: number;
-  readonly topProducts: readonly { productId: string; name: string; quantity: number; revenueCents: number }[];
+  readonly topProducts: readonly {
+    productId: string;
+    name: string;
+    quantity: number;
+    revenueCents: number;
+  }[];
   readonly generatedAt: string;
   readonly location: string;
 }

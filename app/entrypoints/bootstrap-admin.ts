@@ -23,7 +23,8 @@ const BootstrapEnv = z.object({
 
 async function main(): Promise<void> {
   const parsed = BootstrapEnv.safeParse(process.env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   const env = parsed.data;
   const outcome = await ensureAdmin(
     new UserRepository(documentClient, env.USERS_TABLE),

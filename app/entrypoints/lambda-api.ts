@@ -11,6 +11,10 @@ import { createApp } from "../http/create-app";
 const BINARY_TYPES = ["image/png", "image/x-icon", "application/octet-stream"];
 
 const config = loadApiConfig();
-const app = createApp(createDependencies(config, { swaggerUiDir: config.swaggerUiDir ?? path.join(__dirname, "..", "swagger-ui") }));
+const app = createApp(
+  createDependencies(config, {
+    swaggerUiDir: config.swaggerUiDir ?? path.join(__dirname, "..", "swagger-ui"),
+  }),
+);
 
 export const handler = serverless(app, { binary: BINARY_TYPES });

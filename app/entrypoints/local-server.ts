@@ -18,7 +18,8 @@ import { PasswordHasher } from "../services/password-hasher";
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError([`PORT: must be a port number, got ${process.env.PORT}`]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError([`PORT: must be a port number, got ${process.env.PORT}`]);
   const local = await startLocalEnvironment({ dataDir: process.env.DATA_DIR ?? ".data", persistent: true });
 
   const swaggerUiDir = path.dirname(createRequire(__filename).resolve("swagger-ui-dist/package.json"));
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   const server = createApp(deps).listen(port, () => {
     const { port: bound } = server.address() as { port: number };
     console.log(`Shop API listening on http://localhost:${bound} (docs: http://localhost:${bound}/docs)`);
-    console.log(`Ready in ${Math.round(performance.now() - startedAt)} ms; data in ${path.resolve(process.env.DATA_DIR ?? ".data")}`);
+    console.log(
+      `Ready in ${Math.round(performance.now() - startedAt)} ms; data in ${path.resolve(process.env.DATA_DIR ?? ".data")}`,
+    );
   });
 
   let stopping = false;

@@ -57,12 +57,17 @@ export function createApp(deps: AppDependencies): Express {
   app.use(auditTrail(deps.audit));
   app.use(jsonBody());
 
-  const mount = (path: string, load: () => Promise<Router>) => app.use(path, rememberMountPath(path), lazyRouter(load));
+  const mount = (path: string, load: () => Promise<Router>) =>
+    app.use(path, rememberMountPath(path), lazyRouter(load));
   app.use(operationRoutes(deps.swaggerUiDir));
   mount("/auth", async () => (await import("./routes/auth-routes")).authRoutes(deps.auth, deps.tokens));
-  mount("/products", async () => (await import("./routes/product-routes")).productRoutes(deps.products, deps.tokens));
+  mount("/products", async () =>
+    (await import("./routes/product-routes")).productRoutes(deps.products, deps.tokens),
+  );
   mount("/orders", async () => (await import("./routes/order-routes")).orderRoutes(deps.orders, deps.tokens));
-  mount("/admin/reports", async () => (await import("./routes/report-routes")).reportRoutes(deps.reports, deps.tokens));
+  mount("/admin/reports", async () =>
+    (await import("./routes/report-routes")).reportRoutes(deps.reports, deps.tokens),
+  );
 
   app.use(notFound());
   app.use(errorHandler(deps.logger));

@@ -18,7 +18,10 @@ const problem = (description: string) => ({
 const bearer = [{ bearerAuth: [] }];
 
 function queryParameters(schema: z.ZodObject): Json[] {
-  const jsonSchema = z.toJSONSchema(schema, { io: "input" }) as { properties: Record<string, Json>; required?: string[] };
+  const jsonSchema = z.toJSONSchema(schema, { io: "input" }) as {
+    properties: Record<string, Json>;
+    required?: string[];
+  };
   return Object.entries(jsonSchema.properties).map(([name, property]) => ({
     name,
     in: "query",
@@ -52,7 +55,8 @@ export function buildOpenApiDocument(): Json {
     info: {
       title: "Shop API",
       version: "1.0.0",
-      description: "Products, orders, accounts and weekly sales reports. Errors are RFC 9457 problem documents.",
+      description:
+        "Products, orders, accounts and weekly sales reports. Errors are RFC 9457 problem documents.",
     },
     components: {
       schemas: components,
@@ -60,32 +64,137 @@ export function buildOpenApiDocument(): Json {
     },
     paths: {
       "/health": { get: operation("Liveness", { "200": { description: "Up" } }) },
-      "/auth/register": { post: operation("Create a customer account", { "201": { description: "Created", ...json(schemas.User) }, "409": problem("Email taken") }, body(schemas.RegisterRequest)) },
-      "/auth/login": { post: operation("Log in", { "200": { description: "Tokens", ...json(schemas.TokenPair) }, "401": problem("Wrong credentials"), "429": problem("Too many failed attempts") }, body(schemas.LoginRequest)) },
-      "/auth/refresh": { post: operation("Rotate a refresh token", { "200": { description: "New tokens", ...json(schemas.TokenPair) }, "401": problem("Invalid, spent or revoked") }, body(schemas.RefreshTokenRequest)) },
-      "/auth/logout": { post: operation("Revoke a session", { "204": { description: "Revoked" } }, body(schemas.RefreshTokenRequest)) },
-      "/auth/me": { get: operation("The caller's account", { "200": { description: "Account", ...json(schemas.Me) }, "401": problem("Not authenticated") }, authed()) },
+      "/auth/register": {
+        post: operation(
+          "Create a customer account",
+          { "201": { description: "Created", ...json(schemas.User) }, "409": problem("Email taken") },
+          body(schemas.RegisterRequest),
+        ),
+      },
+      "/auth/login": {
+        post: operation(
+          "Log in",
+          {
+            "200": { description: "Tokens", ...json(schemas.TokenPair) },
+            "401": problem("Wrong credentials"),
+            "429": problem("Too many failed attempts"),
+          },
+          body(schemas.LoginRequest),
+        ),
+      },
+      "/auth/refresh": {
+        post: operation(
+          "Rotate a refresh token",
+          {
+            "200": { description: "New tokens", ...json(schemas.TokenPair) },
+            "401": problem("Invalid, spent or revoked"),
+          },
+          body(schemas.RefreshTokenRequest),
+        ),
+      },
+      "/auth/logout": {
+        post: operation(
+          "Revoke a session",
+          { "204": { description: "Revoked" } },
+          body(schemas.RefreshTokenRequest),
+        ),
+      },
+      "/auth/me": {
+        get: operation(
+          "The caller's account",
+          { "200": { description: "Account", ...json(schemas.Me) }, "401": problem("Not authenticated") },
+          authed(),
+        ),
+      },
       "/products": {
-        get: operation("List products", { "200": { description: "A page", ...json(schemas.ProductPage) } }, { parameters: queryParameters(schemas.ListProductsQuery) }),
-        post: operation("Create a product (admin)", { "201": { description: "Created", ...json(schemas.Product) }, "401": problem("Not authenticated"), "403": problem("Not an admin") }, authed(body(schemas.CreateProductRequest))),
+        get: operation(
+          "List products",
+          { "200": { description: "A page", ...json(schemas.ProductPage) } },
+          { parameters: queryParameters(schemas.ListProductsQuery) },
+        ),
+        post: operation(
+          "Create a product (admin)",
+          {
+            "201": { description: "Created", ...json(schemas.Product) },
+            "401": problem("Not authenticated"),
+            "403": problem("Not an admin"),
+          },
+          authed(body(schemas.CreateProductRequest)),
+        ),
       },
       "/products/{id}": {
         parameters: [idParameter],
-        get: operation("Get a product", { "200": { description: "The product", ...json(schemas.Product) }, "404": problem("No such product") }),
-        patch: operation("Change a product (admin)", { "200": { description: "Updated", ...json(schemas.Product) }, "404": problem("No such product") }, authed(body(schemas.UpdateProductRequest))),
-        delete: operation("Delete a product (admin)", { "204": { description: "Deleted" }, "404": problem("No such product") }, authed()),
-      },
-      "/orders": {
-        get: operation("The caller's orders, newest first", { "200": { description: "A page", ...json(schemas.OrderPage) } }, authed({ parameters: queryParameters(schemas.ListOrdersQuery) })),
-        post: operation(
-          "Place an order",
-          { "201": { description: "Placed", ...json(schemas.Order) }, "409": problem("Insufficient stock"), "422": problem("Unknown product or reused Idempotency-Key") },
-          authed({ ...body(schemas.CreateOrderRequest), parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: z.toJSONSchema(schemas.IdempotencyKey) }] }),
+        get: operation("Get a product", {
+          "200": { description: "The product", ...json(schemas.Product) },
+          "404": problem("No such product"),
+        }),
+        patch: operation(
+          "Change a product (admin)",
+          { "200": { description: "Updated", ...json(schemas.Product) }, "404": problem("No such product") },
+          authed(body(schemas.UpdateProductRequest)),
+        ),
+        delete: operation(
+          "Delete a product (admin)",
+          { "204": { description: "Deleted" }, "404": problem("No such product") },
+          authed(),
         ),
       },
-      "/orders/{id}": { parameters: [idParameter], get: operation("Get an order", { "200": { description: "The order", ...json(schemas.Order) }, "404": problem("No such order") }, authed()) },
-      "/orders/{id}/cancel": { parameters: [idParameter], post: operation("Cancel an order", { "200": { description: "Cancelled", ...json(schemas.Order) }, "409": problem("Already cancelled"), "404": problem("No such order") }, authed()) },
-      "/admin/reports/weekly": { post: operation("Generate a weekly report (admin)", { "200": { description: "The report", ...json(schemas.WeeklyReport) }, "403": problem("Not an admin") }, authed({ requestBody: { required: false, ...json(schemas.WeeklyReportRequest) } })) },
+      "/orders": {
+        get: operation(
+          "The caller's orders, newest first",
+          { "200": { description: "A page", ...json(schemas.OrderPage) } },
+          authed({ parameters: queryParameters(schemas.ListOrdersQuery) }),
+        ),
+        post: operation(
+          "Place an order",
+          {
+            "201": { description: "Placed", ...json(schemas.Order) },
+            "409": problem("Insufficient stock"),
+            "422": problem("Unknown product or reused Idempotency-Key"),
+          },
+          authed({
+            ...body(schemas.CreateOrderRequest),
+            parameters: [
+              {
+                name: "Idempotency-Key",
+                in: "header",
+                required: false,
+                schema: z.toJSONSchema(schemas.IdempotencyKey),
+              },
+            ],
+          }),
+        ),
+      },
+      "/orders/{id}": {
+        parameters: [idParameter],
+        get: operation(
+          "Get an order",
+          { "200": { description: "The order", ...json(schemas.Order) }, "404": problem("No such order") },
+          authed(),
+        ),
+      },
+      "/orders/{id}/cancel": {
+        parameters: [idParameter],
+        post: operation(
+          "Cancel an order",
+          {
+            "200": { description: "Cancelled", ...json(schemas.Order) },
+            "409": problem("Already cancelled"),
+            "404": problem("No such order"),
+          },
+          authed(),
+        ),
+      },
+      "/admin/reports/weekly": {
+        post: operation(
+          "Generate a weekly report (admin)",
+          {
+            "200": { description: "The report", ...json(schemas.WeeklyReport) },
+            "403": problem("Not an admin"),
+          },
+          authed({ requestBody: { required: false, ...json(schemas.WeeklyReportRequest) } }),
+        ),
+      },
     },
   };
 }

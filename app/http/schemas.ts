@@ -102,7 +102,9 @@ export const Order = z
   .object({
     id,
     userId: id,
-    items: z.array(z.object({ productId: id, name: z.string(), quantity: z.number().int(), unitPriceCents: cents })),
+    items: z.array(
+      z.object({ productId: id, name: z.string(), quantity: z.number().int(), unitPriceCents: cents }),
+    ),
     totalCents: z.number().int(),
     status: z.enum(["PLACED", "CANCELLED"]),
     createdAt: timestamp,
@@ -129,7 +131,12 @@ export const WeeklyReport = z
     unitsSold: z.number().int(),
     revenueCents: z.number().int(),
     topProducts: z.array(
-      z.object({ productId: id, name: z.string(), quantity: z.number().int(), revenueCents: z.number().int() }),
+      z.object({
+        productId: id,
+        name: z.string(),
+        quantity: z.number().int(),
+        revenueCents: z.number().int(),
+      }),
     ),
     generatedAt: timestamp,
     location: z.string().meta({ description: "S3 URI of the stored report" }),

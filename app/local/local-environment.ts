@@ -50,7 +50,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       process.env.AWS_ENDPOINT_URL_DYNAMODB
         ? undefined
         : startDynamoDbLocal({ dataDir: options.persistent ? path.join(dataDir, "dynamodb") : undefined }),
-      process.env.AWS_ENDPOINT_URL_S3 ? undefined : startS3Local({ directory: path.join(dataDir, "s3"), buckets: [bucket] }),
+      process.env.AWS_ENDPOINT_URL_S3
+        ? undefined
+        : startS3Local({ directory: path.join(dataDir, "s3"), buckets: [bucket] }),
     ]);
     for (const service of [dynamo, s3]) if (service) started.push(service);
 
@@ -66,7 +68,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       env.AWS_ACCESS_KEY_ID = "S3RVER";
       env.AWS_SECRET_ACCESS_KEY = "S3RVER";
     }
-    for (const table of tableList) env[table.envVar] = process.env[table.envVar] ?? physicalTableName(prefix, table);
+    for (const table of tableList)
+      env[table.envVar] = process.env[table.envVar] ?? physicalTableName(prefix, table);
     Object.assign(process.env, env);
 
     const dynamoClient = new DynamoDBClient({});

@@ -38,7 +38,12 @@ export interface KeyPage<T> {
  * Pages are read with `Limit = limit + 1`: the extra item proves that another page exists, so the
  * last page never carries a cursor that leads to an empty page.
  */
-export function toKeyPage<T>(rawItems: Item[] | undefined, limit: number, keyOf: (item: Item) => Item, map: (item: Item) => T): KeyPage<T> {
+export function toKeyPage<T>(
+  rawItems: Item[] | undefined,
+  limit: number,
+  keyOf: (item: Item) => Item,
+  map: (item: Item) => T,
+): KeyPage<T> {
   const raw = rawItems ?? [];
   const visible = raw.slice(0, limit);
   const more = raw.length > limit;

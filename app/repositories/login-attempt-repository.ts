@@ -20,7 +20,11 @@ export class LoginAttemptRepository {
   async get(email: string): Promise<FailureWindow | undefined> {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
-      new GetCommand({ TableName: this.tableName, Key: { email: normalizeEmail(email) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { email: normalizeEmail(email) },
+        ConsistentRead: true,
+      }),
     );
     return item ? { failures: Number(item.failures), windowStart: Number(item.windowStart) } : undefined;
   }
@@ -46,7 +50,11 @@ export class LoginAttemptRepository {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: "SET failures = :one, windowStart = :now, expiresAt = :expiresAt",
-          ExpressionAttributeValues: { ":one": 1, ":now": now, ":expiresAt": Math.ceil((now + windowMs) / 1000) },
+          ExpressionAttributeValues: {
+            ":one": 1,
+            ":now": now,
+            ":expiresAt": Math.ceil((now + windowMs) / 1000),
+          },
         }),
       );
     }

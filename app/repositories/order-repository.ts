@@ -1,6 +1,13 @@
 import { tables } from "../data/tables";
 import type { Order, OrderLine } from "../domain/models";
-import { cancellationReasons, commands, toKeyPage, type DocumentClientProvider, type Item, type KeyPage } from "./dynamo";
+import {
+  cancellationReasons,
+  commands,
+  toKeyPage,
+  type DocumentClientProvider,
+  type Item,
+  type KeyPage,
+} from "./dynamo";
 
 const BY_USER = tables.orders.globalSecondaryIndexes[0].name;
 
@@ -28,7 +35,8 @@ export type PlaceOutcome =
    */
   | { readonly kind: "retry"; readonly idempotencyKeyTaken: boolean };
 
-export type CancelOutcome = { readonly kind: "cancelled" } | { readonly kind: "not-placed" } | { readonly kind: "retry" };
+export type CancelOutcome =
+  { readonly kind: "cancelled" } | { readonly kind: "not-placed" } | { readonly kind: "retry" };
 
 /**
  * Orders, their stock movements and their idempotency records. Placing and cancelling are each one
@@ -43,7 +51,12 @@ export class OrderRepository {
     private readonly idempotencyTable: string,
   ) {}
 
-  async place(order: Order, week: string, decrements: readonly StockDecrement[], idempotency?: IdempotencyRecord): Promise<PlaceOutcome> {
+  async place(
+    order: Order,
+    week: string,
+    decrements: readonly StockDecrement[],
+    idempotency?: IdempotencyRecord,
+  ): Promise<PlaceOutcome> {
     const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
     const stockUpdates = decrements.map((line) => ({
       Update: {
@@ -51,22 +64,33 @@ export class OrderRepository {
         Key: { productId: line.productId },
         UpdateExpression: "SET stock = stock - :quantity, updatedAt = :now",
         ConditionExpression: "attribute_exists(productId) AND stock >= :quantity AND priceCents = :price",
-        ExpressionAttributeValues: { ":quantity": line.quantity, ":price": line.unitPriceCents, ":now": order.createdAt },
+        ExpressionAttributeValues: {
+          ":quantity": line.quantity,
+          ":price": line.unitPriceCents,
+          ":now": order.createdAt,
+        },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
       },
     }));
     const orderPut = { Put: { TableName: this.ordersTable, Item: { ...orderItem(order), week } } };
     const idempotencyPut = idempotency
-      ? [{ Put: { TableName: this.idempotencyTable, Item: { ...idempotency }, ConditionExpression: "attribute_not_exists(#key) OR expiresAt <= :now",
-            ExpressionAttributeNames: { "#key": "key" },
-            // TTL deletes expired records late; until then an expired record must not block its key.
-            ExpressionAttributeValues: { ":now": Math.floor(Date.parse(order.createdAt) / 1000) },
+      ? [
+          {
+            Put: {
+              TableName: this.idempotencyTable,
+              Item: { ...idempotency },
+              ConditionExpression: "attribute_not_exists(#key) OR expiresAt <= :now",
+              ExpressionAttributeNames: { "#key": "key" },
+              // TTL deletes expired records late; until then an expired record must not block its key.
+              ExpressionAttributeValues: { ":now": Math.floor(Date.parse(order.createdAt) / 1000) },
+            },
           },
-        },
-      ]
+        ]
       : [];
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: [...stockUpdates, orderPut, ...idempotencyPut] }));
+      await db.send(
+        new TransactWriteCommand({ TransactItems: [...stockUpdates, orderPut, ...idempotencyPut] }),
+      );
       return { kind: "placed" };
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -76,7 +100,11 @@ export class OrderRepository {
       // not, and then the caller's retry re-reads the products and finds the cause itself.
       decrements.forEach((line, index) => {
         const reason = reasons[index];
-        if (reason?.Code === "ConditionalCheckFailed" && reason.Item && Number(reason.Item.stock) < line.quantity) {
+        if (
+          reason?.Code === "ConditionalCheckFailed" &&
+          reason.Item &&
+          Number(reason.Item.stock) < line.quantity
+        ) {
           short.push(line.productId);
         }
       });
@@ -88,7 +116,9 @@ export class OrderRepository {
 
   async get(id: string): Promise<Order | undefined> {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
-    const { Item: item } = await db.send(new GetCommand({ TableName: this.ordersTable, Key: { orderId: id }, ConsistentRead: true }));
+    const { Item: item } = await db.send(
+      new GetCommand({ TableName: this.ordersTable, Key: { orderId: id }, ConsistentRead: true }),
+    );
     return item ? toOrder(item) : undefined;
   }
 
@@ -106,11 +136,20 @@ export class OrderRepository {
         ExclusiveStartKey: startKey,
       }),
     );
-    return toKeyPage(result.Items, limit, (i) => ({ orderId: i.orderId, userId: i.userId, createdAt: i.createdAt }), toOrder);
+    return toKeyPage(
+      result.Items,
+      limit,
+      (i) => ({ orderId: i.orderId, userId: i.userId, createdAt: i.createdAt }),
+      toOrder,
+    );
   }
 
   /** Marks the order cancelled and puts its stock back, in one transaction. */
-  async cancel(orderId: string, restock: readonly { productId: string; quantity: number }[], cancelledAt: string): Promise<CancelOutcome> {
+  async cancel(
+    orderId: string,
+    restock: readonly { productId: string; quantity: number }[],
+    cancelledAt: string,
+  ): Promise<CancelOutcome> {
     const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
     try {
       await db.send(
@@ -123,7 +162,11 @@ export class OrderRepository {
                 UpdateExpression: "SET #status = :cancelled, cancelledAt = :now",
                 ConditionExpression: "#status = :placed",
                 ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: { ":cancelled": "CANCELLED", ":placed": "PLACED", ":now": cancelledAt },
+                ExpressionAttributeValues: {
+                  ":cancelled": "CANCELLED",
+                  ":placed": "PLACED",
+                  ":now": cancelledAt,
+                },
               },
             },
             ...restock.map((line) => ({
@@ -149,7 +192,9 @@ export class OrderRepository {
 
   async getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
-    const { Item: item } = await db.send(new GetCommand({ TableName: this.idempotencyTable, Key: { key }, ConsistentRead: true }));
+    const { Item: item } = await db.send(
+      new GetCommand({ TableName: this.idempotencyTable, Key: { key }, ConsistentRead: true }),
+    );
     return item as IdempotencyRecord | undefined;
   }
 }
@@ -166,14 +211,12 @@ function orderItem(order: Order): Item {
 }
 
 export function toOrder(item: Item): Order {
-  const lines = (item.items as Item[]).map(
-    (line): OrderLine => ({
-      productId: String(line.productId),
-      name: String(line.name),
-      quantity: Number(line.quantity),
-      unitPriceCents: Number(line.unitPriceCents),
-    }),
-  );
+  const lines = (item.items as Item[]).map((line): OrderLine => ({
+    productId: String(line.productId),
+    name: String(line.name),
+    quantity: Number(line.quantity),
+    unitPriceCents: Number(line.unitPriceCents),
+  }));
   return {
     id: String(item.orderId),
     userId: String(item.userId),

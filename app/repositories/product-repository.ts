@@ -9,7 +9,9 @@ import {
   type KeyPage,
 } from "./dynamo";
 
-export type ProductChanges = Partial<Pick<Product, "name" | "description" | "priceCents" | "stock" | "category">>;
+export type ProductChanges = Partial<
+  Pick<Product, "name" | "description" | "priceCents" | "stock" | "category">
+>;
 
 const BY_CATEGORY = tables.products.globalSecondaryIndexes[0].name;
 
@@ -32,7 +34,9 @@ export class ProductRepository {
 
   async get(id: string): Promise<Product | undefined> {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
-    const { Item: item } = await db.send(new GetCommand({ TableName: this.tableName, Key: { productId: id } }));
+    const { Item: item } = await db.send(
+      new GetCommand({ TableName: this.tableName, Key: { productId: id } }),
+    );
     return item ? toProduct(item) : undefined;
   }
 
@@ -45,7 +49,8 @@ export class ProductRepository {
       const result = await db.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
       );
-      for (const item of result.Responses?.[this.tableName] ?? []) found.set(String(item.productId), toProduct(item));
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        found.set(String(item.productId), toProduct(item));
       keys = (result.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined) ?? [];
       if (keys.length > 0) await backoff(attempt);
     }
@@ -66,10 +71,19 @@ export class ProductRepository {
           ExclusiveStartKey: options.startKey,
         }),
       );
-      return toKeyPage(result.Items, options.limit, (i) => ({ productId: i.productId, category: i.category }), toProduct);
+      return toKeyPage(
+        result.Items,
+        options.limit,
+        (i) => ({ productId: i.productId, category: i.category }),
+        toProduct,
+      );
     }
     const result = await db.send(
-      new ScanCommand({ TableName: this.tableName, Limit: options.limit + 1, ExclusiveStartKey: options.startKey }),
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: options.limit + 1,
+        ExclusiveStartKey: options.startKey,
+      }),
     );
     return toKeyPage(result.Items, options.limit, (i) => ({ productId: i.productId }), toProduct);
   }
@@ -87,7 +101,9 @@ export class ProductRepository {
           UpdateExpression: `SET ${entries.map(([field]) => `#${field} = :${field}`).join(", ")}`,
           ConditionExpression: "attribute_exists(productId)",
           ExpressionAttributeNames: Object.fromEntries(entries.map(([field]) => [`#${field}`, field])),
-          ExpressionAttributeValues: Object.fromEntries(entries.map(([field, value]) => [`:${field}`, value])),
+          ExpressionAttributeValues: Object.fromEntries(
+            entries.map(([field, value]) => [`:${field}`, value]),
+          ),
           ReturnValues: "ALL_NEW",
         }),
       );

@@ -41,7 +41,11 @@ export class UserRepository {
   async findByEmail(email: string): Promise<StoredUser | undefined> {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
-      new GetCommand({ TableName: this.tableName, Key: { email: normalizeEmail(email) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { email: normalizeEmail(email) },
+        ConsistentRead: true,
+      }),
     );
     return item ? toUser(item) : undefined;
   }

@@ -52,15 +52,25 @@ export class AuthService {
       role: "customer" as const,
       createdAt: this.now().toISOString(),
     };
-    const created = await this.deps.users.create({ ...user, passwordHash: await this.deps.passwords.hash(input.password) });
+    const created = await this.deps.users.create({
+      ...user,
+      passwordHash: await this.deps.passwords.hash(input.password),
+    });
     if (!created) throw new ConflictError("An account with this email already exists");
     return user;
   }
 
-  async login(input: { email: string; password: string }): Promise<{ pair: TokenPair; principal: Principal }> {
+  async login(input: {
+    email: string;
+    password: string;
+  }): Promise<{ pair: TokenPair; principal: Principal }> {
     const now = this.now().getTime();
     const window = await this.deps.loginAttempts.get(input.email);
-    if (window && window.failures >= LOGIN_FAILURE_LIMIT && now < window.windowStart + LOGIN_FAILURE_WINDOW_MS) {
+    if (
+      window &&
+      window.failures >= LOGIN_FAILURE_LIMIT &&
+      now < window.windowStart + LOGIN_FAILURE_WINDOW_MS
+    ) {
       const retryAfter = Math.ceil((window.windowStart + LOGIN_FAILURE_WINDOW_MS - now) / 1000);
       throw new TooManyRequestsError("Too many failed logins for this account; try again later", retryAfter);
     }
@@ -93,7 +103,8 @@ export class AuthService {
     const principal: Principal = { userId: user.id, email: user.email, role: user.role };
     const { token, record } = this.newRefreshToken(principal, current.sessionId, current.expiresAt);
     const outcome = await this.deps.sessions.rotate(current, record, this.now().toISOString());
-    if (outcome === "already-spent") await this.deps.sessions.revokeSession(current.sessionId, this.now().toISOString());
+    if (outcome === "already-spent")
+      await this.deps.sessions.revokeSession(current.sessionId, this.now().toISOString());
     if (outcome !== "rotated") throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
     return this.pair(principal, token);
   }

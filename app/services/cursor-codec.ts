@@ -25,7 +25,10 @@ export class CursorCodec {
     const expected = Buffer.from(await this.sign(payload), "base64url");
     const given = Buffer.from(signature, "base64url");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid;
-    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { s?: unknown; k?: unknown };
+    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      s?: unknown;
+      k?: unknown;
+    };
     if (decoded.s !== scope || typeof decoded.k !== "object" || decoded.k === null) throw invalid;
     return decoded.k as Item;
   }

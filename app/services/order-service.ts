@@ -54,14 +54,21 @@ export class OrderService {
         if (replay) return replay;
       }
       const catalogue = await this.products.getMany(request.items.map((line) => line.productId));
-      const unknown = request.items.filter((line) => !catalogue.has(line.productId)).map((line) => line.productId);
+      const unknown = request.items
+        .filter((line) => !catalogue.has(line.productId))
+        .map((line) => line.productId);
       if (unknown.length > 0) throw new UnprocessableError(`Unknown product(s): ${unknown.join(", ")}`);
       const short = request.items.filter((line) => catalogue.get(line.productId)!.stock < line.quantity);
       if (short.length > 0) throw new InsufficientStockError(short.map((line) => line.productId));
 
       const lines: OrderLine[] = request.items.map((line) => {
         const product = catalogue.get(line.productId)!;
-        return { productId: product.id, name: product.name, quantity: line.quantity, unitPriceCents: product.priceCents };
+        return {
+          productId: product.id,
+          name: product.name,
+          quantity: line.quantity,
+          unitPriceCents: product.priceCents,
+        };
       });
       const createdAt = this.now();
       const order: Order = {
@@ -96,7 +103,10 @@ export class OrderService {
     throw new ConflictError("The products changed while the order was being placed; please retry");
   }
 
-  async list(principal: Principal, query: { limit: number; cursor?: string; userId?: string }): Promise<Page<Order>> {
+  async list(
+    principal: Principal,
+    query: { limit: number; cursor?: string; userId?: string },
+  ): Promise<Page<Order>> {
     const userId = query.userId ?? principal.userId;
     if (userId !== principal.userId && principal.role !== "admin") {
       throw new ForbiddenError("Only administrators may list another user's orders");

@@ -6,7 +6,9 @@ const PARALLELISM = 1;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
@@ -23,8 +25,20 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
     const N = 2 ** this.logN;
-    const key = await derive(password, salt, { N, r: BLOCK_SIZE, p: PARALLELISM, maxmem: 256 * N * BLOCK_SIZE });
-    return ["scrypt", this.logN, BLOCK_SIZE, PARALLELISM, salt.toString("base64url"), key.toString("base64url")].join("$");
+    const key = await derive(password, salt, {
+      N,
+      r: BLOCK_SIZE,
+      p: PARALLELISM,
+      maxmem: 256 * N * BLOCK_SIZE,
+    });
+    return [
+      "scrypt",
+      this.logN,
+      BLOCK_SIZE,
+      PARALLELISM,
+      salt.toString("base64url"),
+      key.toString("base64url"),
+    ].join("$");
   }
 
   async verify(password: string, stored: string): Promise<boolean> {

@@ -29,7 +29,10 @@ export class ReportService {
     let cancelledCount = 0;
     let unitsSold = 0;
     let revenueCents = 0;
-    const byProduct = new Map<string, { productId: string; name: string; quantity: number; revenueCents: number }>();
+    const byProduct = new Map<
+      string,
+      { productId: string; name: string; quantity: number; revenueCents: number }
+    >();
 
     for await (const page of this.orders.ordersOfWeek(range.week)) {
       for (const order of page) {
@@ -42,7 +45,12 @@ export class ReportService {
           const lineRevenue = line.quantity * line.unitPriceCents;
           unitsSold += line.quantity;
           revenueCents += lineRevenue;
-          const entry = byProduct.get(line.productId) ?? { productId: line.productId, name: line.name, quantity: 0, revenueCents: 0 };
+          const entry = byProduct.get(line.productId) ?? {
+            productId: line.productId,
+            name: line.name,
+            quantity: 0,
+            revenueCents: 0,
+          };
           entry.quantity += line.quantity;
           entry.revenueCents += lineRevenue;
           byProduct.set(line.productId, entry);
@@ -51,7 +59,12 @@ export class ReportService {
     }
 
     const topProducts = [...byProduct.values()]
-      .sort((a, b) => b.revenueCents - a.revenueCents || b.quantity - a.quantity || a.productId.localeCompare(b.productId))
+      .sort(
+        (a, b) =>
+          b.revenueCents - a.revenueCents ||
+          b.quantity - a.quantity ||
+          a.productId.localeCompare(b.productId),
+      )
       .slice(0, TOP_PRODUCTS);
     const report: WeeklyReport = {
       week: range.week,

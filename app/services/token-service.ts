@@ -30,14 +30,18 @@ export class TokenService {
 
   async issueAccessToken(principal: Principal): Promise<{ accessToken: string; expiresIn: number }> {
     const [{ sign }, key] = await Promise.all([jwt(), this.signingKey()]);
-    const accessToken = sign({ email: principal.email, role: principal.role, token_use: ACCESS_TOKEN_USE }, key, {
-      algorithm: "HS256",
-      subject: principal.userId,
-      issuer: this.settings.issuer,
-      audience: this.settings.audience,
-      expiresIn: this.settings.accessTokenTtlSeconds,
-      jwtid: randomUUID(),
-    });
+    const accessToken = sign(
+      { email: principal.email, role: principal.role, token_use: ACCESS_TOKEN_USE },
+      key,
+      {
+        algorithm: "HS256",
+        subject: principal.userId,
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        expiresIn: this.settings.accessTokenTtlSeconds,
+        jwtid: randomUUID(),
+      },
+    );
     return { accessToken, expiresIn: this.settings.accessTokenTtlSeconds };
   }
 
@@ -54,7 +58,12 @@ export class TokenService {
       throw new UnauthorizedError("The access token is invalid or expired");
     }
     const { sub, email, role, token_use: tokenUse } = (claims ?? {}) as Record<string, unknown>;
-    if (tokenUse !== ACCESS_TOKEN_USE || typeof sub !== "string" || typeof email !== "string" || (role !== "admin" && role !== "customer")) {
+    if (
+      tokenUse !== ACCESS_TOKEN_USE ||
+      typeof sub !== "string" ||
+      typeof email !== "string" ||
+      (role !== "admin" && role !== "customer")
+    ) {
       throw new UnauthorizedError("The access token is invalid or expired");
     }
     return { userId: sub, email, role };

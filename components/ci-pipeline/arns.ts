@@ -50,7 +50,10 @@ export function connectionServicePrefix(connectionArn: string): "codeconnections
  * update lock (under the fully qualified `organization/<project>/<stack>`). `pulumi login` also reads the
  * backend's `meta.yaml`.
  */
-export function pulumiStateObjectKeys(project: string, stack: string): {
+export function pulumiStateObjectKeys(
+  project: string,
+  stack: string,
+): {
   readonly checkpoint: string;
   readonly history: string;
   readonly backups: string;

@@ -39,7 +39,11 @@ export const githubOidcHost = "token.actions.githubusercontent.com";
 export type PullRequestCommentApproval = "DISABLED" | "ALL_PULL_REQUESTS" | "FORK_PULL_REQUESTS";
 
 /** Pull request events that start a preview. */
-export const previewEvents = ["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED"] as const;
+export const previewEvents = [
+  "PULL_REQUEST_CREATED",
+  "PULL_REQUEST_UPDATED",
+  "PULL_REQUEST_REOPENED",
+] as const;
 
 export interface CiPipelineArgs {
   /** ARN of the CodeConnections connection to GitHub (created and authorized once, by hand). Required. */
@@ -115,7 +119,11 @@ export class CiPipeline extends pulumi.ComponentResource {
     const forceDelete = args.forceDelete ?? false;
     const kmsDeletionWindowDays = args.kmsDeletionWindowDays ?? 30;
     const pullRequestCommentApproval = args.pullRequestCommentApproval ?? "ALL_PULL_REQUESTS";
-    const pullRequestApproverRoles = args.pullRequestApproverRoles ?? ["GITHUB_WRITE", "GITHUB_MAINTAIN", "GITHUB_ADMIN"];
+    const pullRequestApproverRoles = args.pullRequestApproverRoles ?? [
+      "GITHUB_WRITE",
+      "GITHUB_MAINTAIN",
+      "GITHUB_ADMIN",
+    ];
     const buildImage = args.buildImage ?? "aws/codebuild/standard:7.0";
 
     const pipelineName = name;
@@ -187,15 +195,25 @@ export class CiPipeline extends pulumi.ComponentResource {
         args.stateBucketName,
         args.stateKeyArn,
       ])
-      .apply(([resolvedScope, artifactBucketArn, artifactKeyArn, connectionArn, imageRepositoryArn, stateBucket, stateKeyArn]) => ({
-        scope: resolvedScope,
-        artifactBucketArn,
-        artifactKeyArn,
-        connectionArn,
-        imageRepositoryArn,
-        stateBucketArn: `arn:${resolvedScope.partition}:s3:::${stateBucket}`,
-        stateKeyArn,
-      }));
+      .apply(
+        ([
+          resolvedScope,
+          artifactBucketArn,
+          artifactKeyArn,
+          connectionArn,
+          imageRepositoryArn,
+          stateBucket,
+          stateKeyArn,
+        ]) => ({
+          scope: resolvedScope,
+          artifactBucketArn,
+          artifactKeyArn,
+          connectionArn,
+          imageRepositoryArn,
+          stateBucketArn: `arn:${resolvedScope.partition}:s3:::${stateBucket}`,
+          stateKeyArn,
+        }),
+      );
 
     const document = (statements: pulumi.Input<Statement[]>) =>
       aws.iam.getPolicyDocumentOutput({ statements }, { parent: this }).json;
@@ -203,7 +221,11 @@ export class CiPipeline extends pulumi.ComponentResource {
     const logGroup = (projectName: string) =>
       new aws.cloudwatch.LogGroup(
         `${projectName}-logs`,
-        { name: `/aws/codebuild/${projectName}`, retentionInDays: logRetentionDays, kmsKeyId: artifactKey.keyArn },
+        {
+          name: `/aws/codebuild/${projectName}`,
+          retentionInDays: logRetentionDays,
+          kmsKeyId: artifactKey.keyArn,
+        },
         { parent: this },
       );
 
@@ -226,7 +248,9 @@ export class CiPipeline extends pulumi.ComponentResource {
         {
           role: role.id,
           policy: document(
-            pulumi.all([arns, projectLogs.arn]).apply(([resolved, logGroupArn]) => statements(resolved, { projectName, logGroupArn })),
+            pulumi
+              .all([arns, projectLogs.arn])
+              .apply(([resolved, logGroupArn]) => statements(resolved, { projectName, logGroupArn })),
           ),
         },
         { parent: this },
@@ -235,7 +259,11 @@ export class CiPipeline extends pulumi.ComponentResource {
     };
 
     const backendUrl = pulumi.interpolate`s3://${args.stateBucketName}?region=${context.region}`;
-    const plaintext = (variableName: string, value: pulumi.Input<string>) => ({ name: variableName, value, type: "PLAINTEXT" });
+    const plaintext = (variableName: string, value: pulumi.Input<string>) => ({
+      name: variableName,
+      value,
+      type: "PLAINTEXT",
+    });
     const environment = (privilegedMode: boolean, variables: ReturnType<typeof plaintext>[]) => ({
       type: "LINUX_CONTAINER",
       computeType: "BUILD_GENERAL1_MEDIUM",
@@ -260,7 +288,8 @@ export class CiPipeline extends pulumi.ComponentResource {
       buildProjectName,
       {
         name: buildProjectName,
-        description: "Secret scan, SAST, dependency scan, lint, typecheck, tests, image build, image scan, SBOM, push",
+        description:
+          "Secret scan, SAST, dependency scan, lint, typecheck, tests, image build, image scan, SBOM, push",
         serviceRole: buildRole.role.arn,
         encryptionKey: artifactKey.keyArn,
         buildTimeout: 60,
@@ -287,7 +316,8 @@ export class CiPipeline extends pulumi.ComponentResource {
       previewProjectName,
       {
         name: previewProjectName,
-        description: "Offline preview, then pulumi preview with the policy pack, for every stack on each pull request",
+        description:
+          "Offline preview, then pulumi preview with the policy pack, for every stack on each pull request",
         serviceRole: previewRole.role.arn,
         encryptionKey: artifactKey.keyArn,
         buildTimeout: 30,
@@ -326,7 +356,10 @@ export class CiPipeline extends pulumi.ComponentResource {
         pullRequestBuildPolicy:
           pullRequestCommentApproval === "DISABLED"
             ? { requiresCommentApproval: "DISABLED" }
-            : { requiresCommentApproval: pullRequestCommentApproval, approverRoles: [...pullRequestApproverRoles] },
+            : {
+                requiresCommentApproval: pullRequestCommentApproval,
+                approverRoles: [...pullRequestApproverRoles],
+              },
       },
       { parent: this },
     );
@@ -352,7 +385,10 @@ export class CiPipeline extends pulumi.ComponentResource {
           concurrentBuildLimit: 1,
           source: { type: "CODEPIPELINE", buildspec: "buildspec/deploy.yml" },
           artifacts: { type: "CODEPIPELINE" },
-          environment: environment(false, [plaintext("STACK", target.stack), plaintext("PULUMI_BACKEND_URL", backendUrl)]),
+          environment: environment(false, [
+            plaintext("STACK", target.stack),
+            plaintext("PULUMI_BACKEND_URL", backendUrl),
+          ]),
           cache: cache(projectName),
           logsConfig: logsConfig(projectLogs),
         },
@@ -375,14 +411,22 @@ export class CiPipeline extends pulumi.ComponentResource {
         role: pipelineRole.id,
         policy: document(
           arns.apply((resolved) =>
-            pipelineRoleStatements(resolved, [buildProjectName, ...deployTargets.map((t) => deployProjectName(t.stack))]),
+            pipelineRoleStatements(resolved, [
+              buildProjectName,
+              ...deployTargets.map((t) => deployProjectName(t.stack)),
+            ]),
           ),
         ),
       },
       { parent: this },
     );
 
-    const codeBuildAction = (actionName: string, project: aws.codebuild.Project, input: string, extra: object) => ({
+    const codeBuildAction = (
+      actionName: string,
+      project: aws.codebuild.Project,
+      input: string,
+      extra: object,
+    ) => ({
       name: actionName,
       category: "Build",
       owner: "AWS",
@@ -397,7 +441,9 @@ export class CiPipeline extends pulumi.ComponentResource {
       codeBuildAction("Deploy", project, "BuildOutput", {
         configuration: {
           ProjectName: project.name,
-          EnvironmentVariables: JSON.stringify([{ name: "IMAGE_URI", value: "#{BuildVariables.IMAGE_URI}", type: "PLAINTEXT" }]),
+          EnvironmentVariables: JSON.stringify([
+            { name: "IMAGE_URI", value: "#{BuildVariables.IMAGE_URI}", type: "PLAINTEXT" },
+          ]),
         },
       });
     const [devDeploy, prodDeploy] = deployProjects;
@@ -409,7 +455,11 @@ export class CiPipeline extends pulumi.ComponentResource {
         pipelineType: "V2",
         roleArn: pipelineRole.arn,
         artifactStores: [
-          { type: "S3", location: artifactBucket.bucketName, encryptionKey: { type: "KMS", id: artifactKey.keyArn } },
+          {
+            type: "S3",
+            location: artifactBucket.bucketName,
+            encryptionKey: { type: "KMS", id: artifactKey.keyArn },
+          },
         ],
         stages: [
           {
@@ -436,7 +486,12 @@ export class CiPipeline extends pulumi.ComponentResource {
           },
           {
             name: "Build",
-            actions: [codeBuildAction("Build", buildProject, "SourceOutput", { outputArtifacts: ["BuildOutput"], namespace: "BuildVariables" })],
+            actions: [
+              codeBuildAction("Build", buildProject, "SourceOutput", {
+                outputArtifacts: ["BuildOutput"],
+                namespace: "BuildVariables",
+              }),
+            ],
           },
           { name: `Deploy-${devDeploy.stack}`, actions: [deployAction(devDeploy.project)] },
           {
@@ -473,7 +528,9 @@ export class CiPipeline extends pulumi.ComponentResource {
       {
         description: `Lets GitHub Actions on ${args.repository}@${branch} push images to ${pipelineName}'s repository`,
         assumeRolePolicy: document(
-          pulumi.output(oidcProviderArn).apply((providerArn) => githubActionsTrust(providerArn, githubOidcHost, args.repository, branch)),
+          pulumi
+            .output(oidcProviderArn)
+            .apply((providerArn) => githubActionsTrust(providerArn, githubOidcHost, args.repository, branch)),
         ),
         maxSessionDuration: 3600,
       },
@@ -492,7 +549,11 @@ export class CiPipeline extends pulumi.ComponentResource {
     this.buildProjectName = buildProject.name;
     this.previewProjectName = previewProject.name;
     this.deployProjectNames = pulumi
-      .all(deployProjects.map(({ stack, project }) => project.name.apply((projectName) => [stack, projectName] as const)))
+      .all(
+        deployProjects.map(({ stack, project }) =>
+          project.name.apply((projectName) => [stack, projectName] as const),
+        ),
+      )
       .apply((entries) => Object.fromEntries(entries));
     this.githubActionsRoleArn = githubRole.arn;
     this.registerOutputs({

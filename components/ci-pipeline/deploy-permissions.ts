@@ -45,7 +45,11 @@ export const deployStarOnlyActions = ["logs:DescribeLogGroups", "cloudtrail:Desc
  * The statements for `target`; functions may run images from `pipelineRepositoryArn` (what the build
  * stage pushed) or from the stack's own repository.
  */
-export function appStackStatements(scope: ArnScope, target: DeployTarget, pipelineRepositoryArn: string): Statement[] {
+export function appStackStatements(
+  scope: ArnScope,
+  target: DeployTarget,
+  pipelineRepositoryArn: string,
+): Statement[] {
   const { partition, region, accountId } = scope;
   const prefix = target.resourcePrefix;
   const arn = (service: string, resource: string, inRegion = region) =>
@@ -227,7 +231,13 @@ export function appStackStatements(scope: ArnScope, target: DeployTarget, pipeli
     {
       sid: "HttpApis",
       effect: "Allow",
-      actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+      actions: [
+        "apigateway:GET",
+        "apigateway:POST",
+        "apigateway:PUT",
+        "apigateway:PATCH",
+        "apigateway:DELETE",
+      ],
       resources: [
         `arn:${partition}:apigateway:${region}::/apis`,
         `arn:${partition}:apigateway:${region}::/apis/*`,
@@ -338,7 +348,9 @@ export function appStackStatements(scope: ArnScope, target: DeployTarget, pipeli
       effect: "Allow",
       actions: ["iam:PassRole"],
       resources: target.passRoleNames.map((name) => roleArn(scope, name)),
-      conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: [...target.passRoleServices] }],
+      conditions: [
+        { test: "StringEquals", variable: "iam:PassedToService", values: [...target.passRoleServices] },
+      ],
     });
   }
   return statements;

@@ -73,7 +73,12 @@ export function codePipelineTrust(scope: ArnScope, pipelineName: string): Statem
  * GitHub Actions may assume the role only with a token minted for AWS STS (`aud`) by a workflow running on
  * the one branch of the one repository (`sub`). Both are exact matches: no wildcard, no `IfExists`.
  */
-export function githubActionsTrust(oidcProviderArn: string, oidcHost: string, repository: string, branch: string): Statement[] {
+export function githubActionsTrust(
+  oidcProviderArn: string,
+  oidcHost: string,
+  repository: string,
+  branch: string,
+): Statement[] {
   return [
     {
       sid: "GitHubActionsBranchAssumeRole",
@@ -82,7 +87,11 @@ export function githubActionsTrust(oidcProviderArn: string, oidcHost: string, re
       actions: ["sts:AssumeRoleWithWebIdentity"],
       conditions: [
         { test: "StringEquals", variable: `${oidcHost}:aud`, values: ["sts.amazonaws.com"] },
-        { test: "StringEquals", variable: `${oidcHost}:sub`, values: [`repo:${repository}:ref:refs/heads/${branch}`] },
+        {
+          test: "StringEquals",
+          variable: `${oidcHost}:sub`,
+          values: [`repo:${repository}:ref:refs/heads/${branch}`],
+        },
       ],
     },
   ];
@@ -165,14 +174,21 @@ export function buildRoleStatements(arns: PipelineArns, project: ProjectIdentity
         "codebuild:BatchPutTestCases",
         "codebuild:BatchPutCodeCoverages",
       ],
-      resources: buildReportNames.map((report) => codeBuildReportGroupArn(arns.scope, project.projectName, report)),
+      resources: buildReportNames.map((report) =>
+        codeBuildReportGroupArn(arns.scope, project.projectName, report),
+      ),
     },
     ...imagePushStatements(arns.imageRepositoryArn),
   ];
 }
 
 /** Reading one stack's state and decrypting its secrets; `write` adds what `pulumi up` changes. */
-export function stateAccess(arns: PipelineArns, project: string, stacks: readonly string[], write: boolean): Statement[] {
+export function stateAccess(
+  arns: PipelineArns,
+  project: string,
+  stacks: readonly string[],
+  write: boolean,
+): Statement[] {
   const keys = stacks.map((stack) => pulumiStateObjectKeys(project, stack));
   const objectArn = (key: string) => `${arns.stateBucketArn}/${key}`;
   const statements: Statement[] = [
@@ -182,7 +198,12 @@ export function stateAccess(arns: PipelineArns, project: string, stacks: readonl
       actions: ["s3:GetObject"],
       resources: [
         objectArn(".pulumi/meta.yaml"),
-        ...keys.flatMap((k) => [objectArn(k.checkpoint), objectArn(k.history), objectArn(k.journal), objectArn(k.locks)]),
+        ...keys.flatMap((k) => [
+          objectArn(k.checkpoint),
+          objectArn(k.history),
+          objectArn(k.journal),
+          objectArn(k.locks),
+        ]),
       ],
     },
     {

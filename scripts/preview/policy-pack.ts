@@ -52,7 +52,11 @@ export function encodeAnalyzeRequests(resources: readonly AnalyzedResource[]): U
 }
 
 /** Runs `task` for indexes 0..count-1 with at most `concurrency` running at once; results in index order. */
-async function inFlight<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+async function inFlight<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const worker = async () => {

@@ -17,12 +17,25 @@ describe("Lambda bundles (npm run bundle)", function () {
   });
 
   // Asynchronous on purpose: s3rver runs inside this process and must keep answering meanwhile.
-  async function invokeInFreshNode(file: string, event: unknown): Promise<{ statusCode?: number; body?: string; week?: string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: "", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" };
-    for (const [key, table] of Object.entries(tables)) env[table.envVar] = context.config.tableNames[key as keyof typeof tables];
+  async function invokeInFreshNode(
+    file: string,
+    event: unknown,
+  ): Promise<{ statusCode?: number; body?: string; week?: string }> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_PATH: "",
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      POWERTOOLS_METRICS_DISABLED: "true",
+    };
+    for (const [key, table] of Object.entries(tables))
+      env[table.envVar] = context.config.tableNames[key as keyof typeof tables];
     const script = `require(${JSON.stringify(file)}).handler(${JSON.stringify(event)}, {}).then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })`;
     // Run from an empty directory, so nothing can be resolved from node_modules: the bundle must be self-contained.
-    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { env, cwd: path.parse(process.cwd()).root, timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
+      env,
+      cwd: path.parse(process.cwd()).root,
+      timeout: 20_000,
+    });
     return JSON.parse(stdout);
   }
 
@@ -32,7 +45,11 @@ describe("Lambda bundles (npm run bundle)", function () {
     rawPath,
     rawQueryString: "",
     headers: { host: "api.example.com" },
-    requestContext: { http: { method: "GET", path: rawPath, sourceIp: "198.51.100.1" }, requestId: "r1", stage: "$default" },
+    requestContext: {
+      http: { method: "GET", path: rawPath, sourceIp: "198.51.100.1" },
+      requestId: "r1",
+      stage: "$default",
+    },
     isBase64Encoded: false,
   });
 

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { ConfigError, loadApiConfig, loadReportJobConfig } from "../../app/config";
 import { tableList } from "../../app/data/tables";
 
-const tableEnv: Record<string, string> = Object.fromEntries(tableList.map((t) => [t.envVar, `shop-prod-${t.name}`]));
+const tableEnv: Record<string, string> = Object.fromEntries(
+  tableList.map((t) => [t.envVar, `shop-prod-${t.name}`]),
+);
 const validAwsEnv: Record<string, string> = {
   ...tableEnv,
   REPORTS_BUCKET: "shop-prod-reports",
@@ -24,12 +26,22 @@ describe("Configuration", () => {
   it("names every missing or malformed variable in one error", () => {
     const { ORDERS_TABLE: _omit, ...withoutOrders } = validAwsEnv;
     try {
-      loadApiConfig({ ...withoutOrders, JWT_SECRET_ARN: "not-an-arn", ACCESS_TOKEN_TTL_SECONDS: "forever", PASSWORD_SCRYPT_LOG_N: "4" });
+      loadApiConfig({
+        ...withoutOrders,
+        JWT_SECRET_ARN: "not-an-arn",
+        ACCESS_TOKEN_TTL_SECONDS: "forever",
+        PASSWORD_SCRYPT_LOG_N: "4",
+      });
       assert.fail("expected a ConfigError");
     } catch (error) {
       assert.ok(error instanceof ConfigError);
       const names = error.problems.map((p) => p.split(":")[0]).sort();
-      assert.deepEqual(names, ["ACCESS_TOKEN_TTL_SECONDS", "JWT_SECRET_ARN", "ORDERS_TABLE", "PASSWORD_SCRYPT_LOG_N"]);
+      assert.deepEqual(names, [
+        "ACCESS_TOKEN_TTL_SECONDS",
+        "JWT_SECRET_ARN",
+        "ORDERS_TABLE",
+        "PASSWORD_SCRYPT_LOG_N",
+      ]);
       assert.match(error.message, /^Invalid configuration:\n {2}- /);
     }
   });
@@ -37,8 +49,14 @@ describe("Configuration", () => {
   it("requires exactly one source for the JWT key, and a local key of at least 32 characters", () => {
     const { JWT_SECRET_ARN: _arn, ...noKey } = validAwsEnv;
     assert.throws(() => loadApiConfig(noKey), /exactly one of JWT_SECRET_ARN/);
-    assert.throws(() => loadApiConfig({ ...validAwsEnv, JWT_SECRET: "x".repeat(40) }), /exactly one of JWT_SECRET_ARN/);
-    assert.throws(() => loadApiConfig({ ...noKey, JWT_SECRET: "too short" }), /JWT_SECRET: must be at least 32/);
+    assert.throws(
+      () => loadApiConfig({ ...validAwsEnv, JWT_SECRET: "x".repeat(40) }),
+      /exactly one of JWT_SECRET_ARN/,
+    );
+    assert.throws(
+      () => loadApiConfig({ ...noKey, JWT_SECRET: "too short" }),
+      /JWT_SECRET: must be at least 32/,
+    );
     assert.equal(loadApiConfig({ ...noKey, JWT_SECRET: "x".repeat(40) }).jwt.secret, "x".repeat(40));
   });
 

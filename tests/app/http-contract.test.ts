@@ -42,11 +42,20 @@ describe("HTTP contract", () => {
   });
 
   it("rejects malformed JSON with 400, a non-JSON content type with 415 and a body over 100 KB with 413", async () => {
-    const malformed = await request(context.app).post("/auth/register").set("content-type", "application/json").send('{"email":');
+    const malformed = await request(context.app)
+      .post("/auth/register")
+      .set("content-type", "application/json")
+      .send('{"email":');
     assertProblem(malformed, 400);
-    const text = await request(context.app).post("/auth/register").set("content-type", "text/plain").send("email=a");
+    const text = await request(context.app)
+      .post("/auth/register")
+      .set("content-type", "text/plain")
+      .send("email=a");
     assertProblem(text, 415);
-    const form = await request(context.app).post("/auth/login").type("form").send({ email: "a@b.co", password: "x" });
+    const form = await request(context.app)
+      .post("/auth/login")
+      .type("form")
+      .send({ email: "a@b.co", password: "x" });
     assertProblem(form, 415);
     const big = await request(context.app)
       .post("/auth/register")
@@ -100,7 +109,10 @@ describe("HTTP contract", () => {
     assert.equal(register.properties.password.minLength, 10);
     assert.ok(spec.body.paths["/orders/{id}/cancel"].post);
     const order = spec.body.paths["/orders"].post;
-    assert.equal(order.requestBody.content["application/json"].schema.$ref, "#/components/schemas/CreateOrderRequest");
+    assert.equal(
+      order.requestBody.content["application/json"].schema.$ref,
+      "#/components/schemas/CreateOrderRequest",
+    );
     const docs = await request(context.app).get("/docs");
     assert.equal(docs.status, 200);
     assert.match(docs.text, /swagger-ui-bundle\.js/);
@@ -113,9 +125,14 @@ describe("HTTP contract", () => {
   it("writes one audit line per state-changing request with who, where and outcome, and never a secret", async () => {
     context.audit.length = 0;
     const email = `audit-${Date.now()}@example.com`;
-    await request(context.app).post("/auth/register").send({ email, password: "a long password", name: "Audit" });
+    await request(context.app)
+      .post("/auth/register")
+      .send({ email, password: "a long password", name: "Audit" });
     await request(context.app).post("/auth/login").send({ email, password: "wrong password!" });
-    const ok = await request(context.app).post("/auth/login").set("x-correlation-id", "audit-corr-1").send({ email, password: "a long password" });
+    const ok = await request(context.app)
+      .post("/auth/login")
+      .set("x-correlation-id", "audit-corr-1")
+      .send({ email, password: "a long password" });
     await request(context.app).get("/health");
     assert.equal(context.audit.length, 3);
     const [registered, failed, succeeded] = context.audit;

@@ -16,7 +16,11 @@ describe("ISO weeks (UTC)", () => {
     assert.equal(previousIsoWeek(new Date("2026-11-23T01:00:00Z")).week, "2026-W47");
   });
 
-  const instant = fc.date({ min: new Date("1971-01-01T00:00:00Z"), max: new Date("2199-12-31T00:00:00Z"), noInvalidDate: true });
+  const instant = fc.date({
+    min: new Date("1971-01-01T00:00:00Z"),
+    max: new Date("2199-12-31T00:00:00Z"),
+    noInvalidDate: true,
+  });
 
   it("puts every instant inside the range of its own week, which starts on a Monday and lasts 7 days", () => {
     fc.assert(

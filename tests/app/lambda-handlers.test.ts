@@ -4,9 +4,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { tables } from "../../app/data/tables";
 import { createTestContext, type TestContext } from "../support/local-aws";
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const lambdaContext = { awsRequestId: "req-1", functionName: "shop-api", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const lambdaContext = {
+  awsRequestId: "req-1",
+  functionName: "shop-api",
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 /** An API Gateway HTTP API (payload format 2.0) event, as the `$default` route delivers it. */
 function httpApiEvent(options: {
@@ -30,7 +37,13 @@ function httpApiEvent(options: {
       apiId: "abc123",
       domainName: "api.example.com",
       domainPrefix: "api",
-      http: { method: options.method, path: options.rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "test" },
+      http: {
+        method: options.method,
+        path: options.rawPath,
+        protocol: "HTTP/1.1",
+        sourceIp: "203.0.113.9",
+        userAgent: "test",
+      },
       requestId: randomUUID(),
       routeKey: "$default",
       stage: "$default",
@@ -81,15 +94,26 @@ describe("Lambda handlers (API Gateway HTTP API payload 2.0, EventBridge schedul
   afterEach(() => restoreStdout());
 
   async function register(email: string) {
-    const body = Buffer.from(JSON.stringify({ email, password: "lambda password", name: "Lambda" })).toString("base64");
+    const body = Buffer.from(JSON.stringify({ email, password: "lambda password", name: "Lambda" })).toString(
+      "base64",
+    );
     return api(
-      httpApiEvent({ method: "POST", rawPath: "/auth/register", headers: { "content-type": "application/json" }, body, isBase64Encoded: true }),
+      httpApiEvent({
+        method: "POST",
+        rawPath: "/auth/register",
+        headers: { "content-type": "application/json" },
+        body,
+        isBase64Encoded: true,
+      }),
       lambdaContext,
     );
   }
 
   it("serves /health with the correlation id and security headers", async () => {
-    const result = await api(httpApiEvent({ method: "GET", rawPath: "/health", headers: { "x-correlation-id": "lambda-corr-01" } }), lambdaContext);
+    const result = await api(
+      httpApiEvent({ method: "GET", rawPath: "/health", headers: { "x-correlation-id": "lambda-corr-01" } }),
+      lambdaContext,
+    );
     assert.equal(result.statusCode, 200);
     assert.deepEqual(json(result), { status: "ok" });
     assert.equal(result.headers!["x-correlation-id"], "lambda-corr-01");
@@ -121,7 +145,12 @@ describe("Lambda handlers (API Gateway HTTP API payload 2.0, EventBridge schedul
     assert.equal(login.statusCode, 200);
     const { accessToken } = json(login);
     const me = await api(
-      httpApiEvent({ method: "GET", rawPath: "/auth/me", headers: { authorization: `Bearer ${accessToken}` }, cookies: ["session=ignored", "theme=dark"] }),
+      httpApiEvent({
+        method: "GET",
+        rawPath: "/auth/me",
+        headers: { authorization: `Bearer ${accessToken}` },
+        cookies: ["session=ignored", "theme=dark"],
+      }),
       lambdaContext,
     );
     assert.equal(me.statusCode, 200);
@@ -129,10 +158,20 @@ describe("Lambda handlers (API Gateway HTTP API payload 2.0, EventBridge schedul
   });
 
   it("passes query strings and percent-encoded path segments through, and rejects malformed ones", async () => {
-    const list = await api(httpApiEvent({ method: "GET", rawPath: "/products", rawQueryString: "limit=2&category=no%20such%20category" }), lambdaContext);
+    const list = await api(
+      httpApiEvent({
+        method: "GET",
+        rawPath: "/products",
+        rawQueryString: "limit=2&category=no%20such%20category",
+      }),
+      lambdaContext,
+    );
     assert.equal(list.statusCode, 200);
     assert.deepEqual(json(list), { items: [], nextCursor: null });
-    const badLimit = await api(httpApiEvent({ method: "GET", rawPath: "/products", rawQueryString: "limit=1000" }), lambdaContext);
+    const badLimit = await api(
+      httpApiEvent({ method: "GET", rawPath: "/products", rawQueryString: "limit=1000" }),
+      lambdaContext,
+    );
     assert.equal(badLimit.statusCode, 400);
     assert.equal(badLimit.headers!["content-type"], "application/problem+json; charset=utf-8");
 
@@ -141,17 +180,33 @@ describe("Lambda handlers (API Gateway HTTP API payload 2.0, EventBridge schedul
     const missing = await api(httpApiEvent({ method: "GET", rawPath: encoded }), lambdaContext);
     assert.equal(missing.statusCode, 404);
     assert.match(json(missing).detail, /product/);
-    const malformed = await api(httpApiEvent({ method: "GET", rawPath: "/products/%E0%A4%A" }), lambdaContext);
+    const malformed = await api(
+      httpApiEvent({ method: "GET", rawPath: "/products/%E0%A4%A" }),
+      lambdaContext,
+    );
     assert.equal(malformed.statusCode, 400);
   });
 
   it("answers oversized and non-JSON bodies with 413 and 415", async () => {
     const big = await api(
-      httpApiEvent({ method: "POST", rawPath: "/auth/login", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "x".repeat(200_000) }) }),
+      httpApiEvent({
+        method: "POST",
+        rawPath: "/auth/login",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "x".repeat(200_000) }),
+      }),
       lambdaContext,
     );
     assert.equal(big.statusCode, 413);
-    const text = await api(httpApiEvent({ method: "POST", rawPath: "/auth/login", headers: { "content-type": "text/plain" }, body: "hello" }), lambdaContext);
+    const text = await api(
+      httpApiEvent({
+        method: "POST",
+        rawPath: "/auth/login",
+        headers: { "content-type": "text/plain" },
+        body: "hello",
+      }),
+      lambdaContext,
+    );
     assert.equal(text.statusCode, 415);
   });
 

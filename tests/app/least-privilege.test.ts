@@ -25,10 +25,13 @@ describe("Least privilege: the API's DynamoDB calls match apiTableAccess exactly
   before(async () => {
     context = await createTestContext();
     const client: DynamoDBDocumentClient = await documentClient();
-    const tableKeyByName = new Map(Object.entries(context.config.tableNames).map(([key, name]) => [name, key as TableKey]));
+    const tableKeyByName = new Map(
+      Object.entries(context.config.tableNames).map(([key, name]) => [name, key as TableKey]),
+    );
     const record = (tableName: string, action: string, indexName?: string) => {
       const key = tableKeyByName.get(tableName);
-      if (key) used.add(indexName ? `${key}/index/${indexName}:dynamodb:${action}` : `${key}:dynamodb:${action}`);
+      if (key)
+        used.add(indexName ? `${key}/index/${indexName}:dynamodb:${action}` : `${key}:dynamodb:${action}`);
     };
     client.middlewareStack.add(
       (next, middlewareContext) => async (args) => {
@@ -37,7 +40,8 @@ describe("Least privilege: the API's DynamoDB calls match apiTableAccess exactly
         const action = (middlewareContext.commandName ?? "").replace(/Command$/, "");
         if (action === "TransactWriteItems") {
           for (const item of input.TransactItems as Record<string, { TableName: string }>[]) {
-            for (const [kind, operation] of Object.entries(item)) record(operation.TableName, ACTION_OF_TRANSACTION_ITEM[kind]);
+            for (const [kind, operation] of Object.entries(item))
+              record(operation.TableName, ACTION_OF_TRANSACTION_ITEM[kind]);
           }
         } else if (action === "BatchGetItem") {
           for (const tableName of Object.keys(input.RequestItems as object)) record(tableName, action);
@@ -59,8 +63,12 @@ describe("Least privilege: the API's DynamoDB calls match apiTableAccess exactly
     const admin = await adminAccount(context);
     const customer = await registerAndLogin(app);
     await request(app).post("/auth/login").send({ email: customer.email, password: "wrong password" });
-    const relogged = await request(app).post("/auth/login").send({ email: customer.email, password: customer.password });
-    const rotated = await request(app).post("/auth/refresh").send({ refreshToken: relogged.body.refreshToken });
+    const relogged = await request(app)
+      .post("/auth/login")
+      .send({ email: customer.email, password: customer.password });
+    const rotated = await request(app)
+      .post("/auth/refresh")
+      .send({ refreshToken: relogged.body.refreshToken });
     await request(app).post("/auth/refresh").send({ refreshToken: relogged.body.refreshToken });
     await request(app).post("/auth/logout").send({ refreshToken: rotated.body.refreshToken });
     await request(app).get("/auth/me").set(customer.auth);
@@ -70,7 +78,11 @@ describe("Least privilege: the API's DynamoDB calls match apiTableAccess exactly
     await request(app).get("/products").query({ category: "lp" });
     await request(app).get("/products");
     await request(app).patch(`/products/${product.id}`).set(admin.auth).send({ stock: 20 });
-    const placed = await request(app).post("/orders").set(customer.auth).set("Idempotency-Key", "lp-1").send({ items: [{ productId: product.id, quantity: 1 }] });
+    const placed = await request(app)
+      .post("/orders")
+      .set(customer.auth)
+      .set("Idempotency-Key", "lp-1")
+      .send({ items: [{ productId: product.id, quantity: 1 }] });
     await request(app).get("/orders").set(customer.auth);
     await request(app).get(`/orders/${placed.body.id}`).set(customer.auth);
     await request(app).post(`/orders/${placed.body.id}/cancel`).set(customer.auth);
@@ -80,9 +92,14 @@ describe("Least privilege: the API's DynamoDB calls match apiTableAccess exactly
     const granted = new Set<string>();
     for (const [key, actions] of Object.entries(apiTableAccess)) {
       for (const action of actions) granted.add(`${key}:${action}`);
-      for (const index of tables[key as TableKey].globalSecondaryIndexes) granted.add(`${key}/index/${index.name}:dynamodb:Query`);
+      for (const index of tables[key as TableKey].globalSecondaryIndexes)
+        granted.add(`${key}/index/${index.name}:dynamodb:Query`);
     }
-    assert.deepEqual([...used].filter((call) => !granted.has(call)).sort(), [], "calls the IAM policy would deny");
+    assert.deepEqual(
+      [...used].filter((call) => !granted.has(call)).sort(),
+      [],
+      "calls the IAM policy would deny",
+    );
     assert.deepEqual([...granted].filter((grant) => !used.has(grant)).sort(), [], "grants no endpoint needs");
   });
 });

@@ -10,9 +10,19 @@ describe("Local server (npm start)", function () {
 
   it("creates the tables and bucket, bootstraps the admin, serves the API and stops everything on SIGTERM", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-start-"));
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "admin password 1" };
-    for (const key of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "JWT_SECRET", "REPORTS_BUCKET"]) delete env[key];
-    const child = spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: "0",
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: "root@example.com",
+      ADMIN_PASSWORD: "admin password 1",
+    };
+    for (const key of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "JWT_SECRET", "REPORTS_BUCKET"])
+      delete env[key];
+    const child = spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -38,9 +48,15 @@ describe("Local server (npm start)", function () {
       });
       assert.equal(login.status, 200);
       const { accessToken } = (await login.json()) as { accessToken: string };
-      const report = await fetch(`${url}/admin/reports/weekly`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
+      const report = await fetch(`${url}/admin/reports/weekly`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       assert.equal(report.status, 200);
-      assert.match(((await report.json()) as { location: string }).location, /^s3:\/\/shop-local-reports\/reports\/weekly\//);
+      assert.match(
+        ((await report.json()) as { location: string }).location,
+        /^s3:\/\/shop-local-reports\/reports\/weekly\//,
+      );
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

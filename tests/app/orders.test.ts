@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { adminAccount, assertProblem, createProduct, registerAndLogin, type Account } from "../support/api-client";
+import {
+  adminAccount,
+  assertProblem,
+  createProduct,
+  registerAndLogin,
+  type Account,
+} from "../support/api-client";
 import { createTestContext, type TestContext } from "../support/local-aws";
 
 describe("Orders", () => {
@@ -17,9 +23,13 @@ describe("Orders", () => {
     bob = await registerAndLogin(context.app, "Bob");
   });
 
-  const stockOf = async (id: string) => (await request(context.app).get(`/products/${id}`)).body.stock as number;
-  const order = (account: Account, items: { productId: string; quantity: number }[], headers: Record<string, string> = {}) =>
-    request(context.app).post("/orders").set(account.auth).set(headers).send({ items });
+  const stockOf = async (id: string) =>
+    (await request(context.app).get(`/products/${id}`)).body.stock as number;
+  const order = (
+    account: Account,
+    items: { productId: string; quantity: number }[],
+    headers: Record<string, string> = {},
+  ) => request(context.app).post("/orders").set(account.auth).set(headers).send({ items });
 
   it("places an order priced from the catalogue and decrements stock", async () => {
     const pen = await createProduct(context.app, admin, { name: "Pen", priceCents: 150, stock: 10 });
@@ -64,7 +74,11 @@ describe("Orders", () => {
     assert.equal(await stockOf(plenty.id), 10);
     assert.equal(await stockOf(scarce.id), 1);
     const mine = await request(context.app).get("/orders").set(alice.auth).query({ limit: 100 });
-    assert.ok(!mine.body.items.some((o: { items: { productId: string }[] }) => o.items.some((l) => l.productId === scarce.id)));
+    assert.ok(
+      !mine.body.items.some((o: { items: { productId: string }[] }) =>
+        o.items.some((l) => l.productId === scarce.id),
+      ),
+    );
   });
 
   it("answers 422 for an unknown product, and 400 for bad lines", async () => {
@@ -76,11 +90,19 @@ describe("Orders", () => {
       [{ productId: known.id, quantity: 0 }],
       [{ productId: known.id, quantity: 101 }],
       [{ productId: known.id, quantity: 1.5 }],
-      [{ productId: known.id, quantity: 1 }, { productId: known.id, quantity: 2 }],
+      [
+        { productId: known.id, quantity: 1 },
+        { productId: known.id, quantity: 2 },
+      ],
       Array.from({ length: 51 }, () => ({ productId: randomUUID(), quantity: 1 })),
     ];
     for (const items of invalid) assertProblem(await order(alice, items), 400);
-    assertProblem(await request(context.app).post("/orders").send({ items: [{ productId: known.id, quantity: 1 }] }), 401);
+    assertProblem(
+      await request(context.app)
+        .post("/orders")
+        .send({ items: [{ productId: known.id, quantity: 1 }] }),
+      401,
+    );
   });
 
   it("replays an Idempotency-Key with the same body and rejects it with a different body", async () => {
@@ -94,7 +116,10 @@ describe("Orders", () => {
     assert.deepEqual(replay.body, first.body);
     assert.equal(replay.headers["idempotent-replayed"], "true");
     assert.equal(await stockOf(product.id), 3, "the replay placed no second order");
-    assertProblem(await order(alice, [{ productId: product.id, quantity: 1 }], { "Idempotency-Key": key }), 422);
+    assertProblem(
+      await order(alice, [{ productId: product.id, quantity: 1 }], { "Idempotency-Key": key }),
+      422,
+    );
     const bobsOrder = await order(bob, items, { "Idempotency-Key": key });
     assert.equal(bobsOrder.status, 201, "keys are scoped to the caller");
     assert.notEqual(bobsOrder.body.id, first.body.id);
@@ -105,7 +130,9 @@ describe("Orders", () => {
     const product = await createProduct(context.app, admin, { stock: 50 });
     const key = randomUUID();
     const items = [{ productId: product.id, quantity: 1 }];
-    const responses = await Promise.all(Array.from({ length: 8 }, () => order(alice, items, { "Idempotency-Key": key })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => order(alice, items, { "Idempotency-Key": key })),
+    );
     assert.ok(responses.every((r) => r.status === 201));
     assert.equal(new Set(responses.map((r) => r.body.id)).size, 1);
     assert.equal(await stockOf(product.id), 49);
@@ -113,9 +140,13 @@ describe("Orders", () => {
 
   it("never oversells: concurrent orders on low stock place exactly `stock` orders", async () => {
     const product = await createProduct(context.app, admin, { stock: 5 });
-    const buyers = await Promise.all(Array.from({ length: 4 }, (_, i) => registerAndLogin(context.app, `Buyer${i}`)));
+    const buyers = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => registerAndLogin(context.app, `Buyer${i}`)),
+    );
     const responses = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => order(buyers[i % buyers.length], [{ productId: product.id, quantity: 1 }])),
+      Array.from({ length: 24 }, (_, i) =>
+        order(buyers[i % buyers.length], [{ productId: product.id, quantity: 1 }]),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 201).length, 5, statuses.join(","));
@@ -132,7 +163,10 @@ describe("Orders", () => {
     assert.equal((await request(context.app).get(`/orders/${placed.id}`).set(admin.auth)).status, 200);
     assertProblem(await request(context.app).get(`/orders/${randomUUID()}`).set(alice.auth), 404);
 
-    const asAdmin = await request(context.app).get("/orders").set(admin.auth).query({ userId: alice.id, limit: 100 });
+    const asAdmin = await request(context.app)
+      .get("/orders")
+      .set(admin.auth)
+      .query({ userId: alice.id, limit: 100 });
     assert.equal(asAdmin.status, 200);
     assert.ok(asAdmin.body.items.some((o: { id: string }) => o.id === placed.id));
     assertProblem(await request(context.app).get("/orders").set(bob.auth).query({ userId: alice.id }), 403);
@@ -152,14 +186,20 @@ describe("Orders", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await request(context.app).get("/orders").set(buyer.auth).query({ limit: 2, ...(cursor ? { cursor } : {}) });
+      const page = await request(context.app)
+        .get("/orders")
+        .set(buyer.auth)
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) });
       assert.equal(page.status, 200);
       seen.push(...page.body.items.map((o: { id: string }) => o.id));
       cursor = page.body.nextCursor;
     } while (cursor);
     assert.deepEqual(seen, [...placedIds].reverse());
     const first = await request(context.app).get("/orders").set(buyer.auth).query({ limit: 2 });
-    assertProblem(await request(context.app).get("/orders").set(alice.auth).query({ cursor: first.body.nextCursor }), 400);
+    assertProblem(
+      await request(context.app).get("/orders").set(alice.auth).query({ cursor: first.body.nextCursor }),
+      400,
+    );
   });
 
   it("cancels an order, restoring its stock in the same transaction", async () => {
@@ -190,7 +230,9 @@ describe("Orders", () => {
   it("lets only one of two concurrent cancellations restore stock", async () => {
     const product = await createProduct(context.app, admin, { stock: 2 });
     const placed = (await order(alice, [{ productId: product.id, quantity: 2 }])).body;
-    const results = await Promise.all([1, 2].map(() => request(context.app).post(`/orders/${placed.id}/cancel`).set(alice.auth)));
+    const results = await Promise.all(
+      [1, 2].map(() => request(context.app).post(`/orders/${placed.id}/cancel`).set(alice.auth)),
+    );
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 409]);
     assert.equal(await stockOf(product.id), 2);
   });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import request from "supertest";
-import { adminAccount, assertProblem, createProduct, registerAndLogin, type Account } from "../support/api-client";
+import {
+  adminAccount,
+  assertProblem,
+  createProduct,
+  registerAndLogin,
+  type Account,
+} from "../support/api-client";
 import { createTestContext, type TestContext } from "../support/local-aws";
 
 describe("Products", () => {
@@ -15,13 +21,21 @@ describe("Products", () => {
   });
 
   it("lets an admin create, read, patch and delete a product", async () => {
-    const created = await createProduct(context.app, admin, { name: "Hammer", priceCents: 1999, stock: 5, category: "tools" });
+    const created = await createProduct(context.app, admin, {
+      name: "Hammer",
+      priceCents: 1999,
+      stock: 5,
+      category: "tools",
+    });
     assert.equal(created.name, "Hammer");
     const fetched = await request(context.app).get(`/products/${created.id}`);
     assert.equal(fetched.status, 200);
     assert.deepEqual(fetched.body, { ...created, description: "" });
 
-    const patched = await request(context.app).patch(`/products/${created.id}`).set(admin.auth).send({ priceCents: 2499 });
+    const patched = await request(context.app)
+      .patch(`/products/${created.id}`)
+      .set(admin.auth)
+      .send({ priceCents: 2499 });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.priceCents, 2499);
     assert.equal(patched.body.name, "Hammer");
@@ -30,7 +44,10 @@ describe("Products", () => {
     assert.equal((await request(context.app).delete(`/products/${created.id}`).set(admin.auth)).status, 204);
     assertProblem(await request(context.app).get(`/products/${created.id}`), 404);
     assertProblem(await request(context.app).delete(`/products/${created.id}`).set(admin.auth), 404);
-    assertProblem(await request(context.app).patch(`/products/${created.id}`).set(admin.auth).send({ stock: 1 }), 404);
+    assertProblem(
+      await request(context.app).patch(`/products/${created.id}`).set(admin.auth).send({ stock: 1 }),
+      404,
+    );
   });
 
   it("validates product fields: integer cents and stock >= 0, no unknown fields, a non-empty patch", async () => {
@@ -42,17 +59,24 @@ describe("Products", () => {
       { name: "x", priceCents: 1, stock: 1, category: "" },
       { name: "x", priceCents: 1, stock: 1, category: "c", id: "mine" },
     ];
-    for (const body of bad) assertProblem(await request(context.app).post("/products").set(admin.auth).send(body), 400);
+    for (const body of bad)
+      assertProblem(await request(context.app).post("/products").set(admin.auth).send(body), 400);
     const product = await createProduct(context.app, admin);
     assertProblem(await request(context.app).patch(`/products/${product.id}`).set(admin.auth).send({}), 400);
-    assertProblem(await request(context.app).patch(`/products/${product.id}`).set(admin.auth).send({ createdAt: "x" }), 400);
+    assertProblem(
+      await request(context.app).patch(`/products/${product.id}`).set(admin.auth).send({ createdAt: "x" }),
+      400,
+    );
   });
 
   it("allows reads to anyone and writes to admins only", async () => {
     const product = await createProduct(context.app, admin);
     assert.equal((await request(context.app).get(`/products/${product.id}`)).status, 200);
     assertProblem(await request(context.app).patch(`/products/${product.id}`).send({ stock: 1 }), 401);
-    assertProblem(await request(context.app).patch(`/products/${product.id}`).set(customer.auth).send({ stock: 1 }), 403);
+    assertProblem(
+      await request(context.app).patch(`/products/${product.id}`).set(customer.auth).send({ stock: 1 }),
+      403,
+    );
     assertProblem(await request(context.app).delete(`/products/${product.id}`).set(customer.auth), 403);
   });
 
@@ -64,7 +88,8 @@ describe("Products", () => {
   it("pages through the catalogue and one category without repeats or gaps", async () => {
     const category = `cat${Date.now()}`;
     const ids = new Set<string>();
-    for (let i = 0; i < 7; i++) ids.add((await createProduct(context.app, admin, { category, name: `P${i}` })).id);
+    for (let i = 0; i < 7; i++)
+      ids.add((await createProduct(context.app, admin, { category, name: `P${i}` })).id);
     await createProduct(context.app, admin, { category: `${category}-other` });
 
     const seen: string[] = [];
@@ -86,7 +111,9 @@ describe("Products", () => {
     const all: string[] = [];
     cursor = null;
     do {
-      const page = await request(context.app).get("/products").query({ limit: 4, ...(cursor ? { cursor } : {}) });
+      const page = await request(context.app)
+        .get("/products")
+        .query({ limit: 4, ...(cursor ? { cursor } : {}) });
       all.push(...page.body.items.map((p: { id: string }) => p.id));
       cursor = page.body.nextCursor;
     } while (cursor);

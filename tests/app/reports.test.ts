@@ -3,7 +3,13 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import request from "supertest";
 import { documentClient } from "../../app/aws/clients";
 import { WeeklyOrderReader } from "../../app/repositories/weekly-order-reader";
-import { adminAccount, assertProblem, createProduct, registerAndLogin, type Account } from "../support/api-client";
+import {
+  adminAccount,
+  assertProblem,
+  createProduct,
+  registerAndLogin,
+  type Account,
+} from "../support/api-client";
 import { createTestContext, type TestContext } from "../support/local-aws";
 
 describe("Weekly reports", () => {
@@ -39,10 +45,16 @@ describe("Weekly reports", () => {
     const cancelled = await placeAt("2031-03-09T23:59:59.999Z", [{ productId: nut.id, quantity: 7 }]);
     await placeAt("2031-03-10T00:00:00.000Z", [{ productId: nut.id, quantity: 99 }]); // W11: excluded
     context.setNow(new Date("2031-03-11T00:00:00Z"));
-    assert.equal((await request(context.app).post(`/orders/${cancelled.id}/cancel`).set(buyer.auth)).status, 200);
+    assert.equal(
+      (await request(context.app).post(`/orders/${cancelled.id}/cancel`).set(buyer.auth)).status,
+      200,
+    );
 
     context.setNow(new Date("2031-03-20T08:00:00Z"));
-    const response = await request(context.app).post("/admin/reports/weekly").set(admin.auth).send({ week: "2031-W10" });
+    const response = await request(context.app)
+      .post("/admin/reports/weekly")
+      .set(admin.auth)
+      .send({ week: "2031-W10" });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     const report = response.body;
     assert.equal(report.week, "2031-W10");
@@ -60,7 +72,9 @@ describe("Weekly reports", () => {
     assert.equal(report.location, `s3://${context.config.reportsBucket}/reports/weekly/2031-W10.json`);
 
     const s3 = new S3Client({ forcePathStyle: true });
-    const stored = await s3.send(new GetObjectCommand({ Bucket: context.config.reportsBucket, Key: "reports/weekly/2031-W10.json" }));
+    const stored = await s3.send(
+      new GetObjectCommand({ Bucket: context.config.reportsBucket, Key: "reports/weekly/2031-W10.json" }),
+    );
     assert.equal(stored.ContentType, "application/json");
     assert.deepEqual(JSON.parse(await stored.Body!.transformToString()), report);
     s3.destroy();
@@ -76,7 +90,10 @@ describe("Weekly reports", () => {
     assertProblem(await request(context.app).post("/admin/reports/weekly").set(buyer.auth).send({}), 403);
     assertProblem(await request(context.app).post("/admin/reports/weekly").send({}), 401);
     for (const week of ["2027-W53", "2031-W54", "2031-W00", "2031-10", "W10", 2031, null]) {
-      assertProblem(await request(context.app).post("/admin/reports/weekly").set(admin.auth).send({ week }), 400);
+      assertProblem(
+        await request(context.app).post("/admin/reports/weekly").set(admin.auth).send({ week }),
+        400,
+      );
     }
   });
 
@@ -84,16 +101,24 @@ describe("Weekly reports", () => {
     const product = await createProduct(context.app, admin, { name: "Page", priceCents: 1, stock: 10_000 });
     // 2033-W23 is Monday 2033-06-06 to Sunday 2033-06-12; one more order lands in the next week.
     for (let i = 0; i < 7; i++) {
-      await placeAt(new Date(Date.UTC(2033, 5, 6 + (i % 5), 10, 0, i)).toISOString(), [{ productId: product.id, quantity: 1 }]);
+      await placeAt(new Date(Date.UTC(2033, 5, 6 + (i % 5), 10, 0, i)).toISOString(), [
+        { productId: product.id, quantity: 1 },
+      ]);
     }
     await placeAt("2033-06-13T00:00:00Z", [{ productId: product.id, quantity: 1 }]);
     const reader = new WeeklyOrderReader(documentClient, context.config.tableNames.orders, 3);
     const pages: number[] = [];
     for await (const page of reader.ordersOfWeek("2033-W23")) pages.push(page.length);
-    assert.deepEqual(pages.filter((n) => n > 0), [3, 3, 1]);
+    assert.deepEqual(
+      pages.filter((n) => n > 0),
+      [3, 3, 1],
+    );
 
     context.setNow(new Date("2033-06-30T00:00:00Z"));
-    const report = await request(context.app).post("/admin/reports/weekly").set(admin.auth).send({ week: "2033-W23" });
+    const report = await request(context.app)
+      .post("/admin/reports/weekly")
+      .set(admin.auth)
+      .send({ week: "2033-W23" });
     assert.equal(report.body.orderCount, 7);
     assert.equal(report.body.unitsSold, 7);
   });

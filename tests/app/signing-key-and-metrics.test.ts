@@ -35,7 +35,10 @@ describe("JWT signing key from Secrets Manager", () => {
   });
 
   it("fetches again after the refresh interval, so a rotated secret is picked up", async () => {
-    const sm = secretsManager([() => Promise.resolve({ SecretString: secret }), () => Promise.resolve({ SecretString: "r".repeat(64) })]);
+    const sm = secretsManager([
+      () => Promise.resolve({ SecretString: secret }),
+      () => Promise.resolve({ SecretString: "r".repeat(64) }),
+    ]);
     const key = secretsManagerSigningKey(arn, sm.client, 0);
     await key();
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -44,7 +47,10 @@ describe("JWT signing key from Secrets Manager", () => {
   });
 
   it("does not cache a failure, and refuses a missing or short secret", async () => {
-    const sm = secretsManager([() => Promise.reject(new Error("throttled")), () => Promise.resolve({ SecretString: secret })]);
+    const sm = secretsManager([
+      () => Promise.reject(new Error("throttled")),
+      () => Promise.resolve({ SecretString: secret }),
+    ]);
     const key = secretsManagerSigningKey(arn, sm.client);
     await assert.rejects(key(), /throttled/);
     assert.equal((await key()).toString(), secret);
@@ -79,7 +85,10 @@ describe("Business metrics (CloudWatch EMF)", () => {
     assert.equal(emf.length, 2);
     const [order, login] = emf;
     assert.equal(order._aws.CloudWatchMetrics[0].Namespace, "Shop");
-    assert.deepEqual(order._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort(), ["OrdersPlaced", "RevenueCents"]);
+    assert.deepEqual(order._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort(), [
+      "OrdersPlaced",
+      "RevenueCents",
+    ]);
     assert.equal(order.OrdersPlaced, 1);
     assert.equal(order.RevenueCents, 1234);
     assert.equal(order.service, "shop-api");

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { CiPipeline, deployStarOnlyActions, type CiPipelineArgs } from "../../components/ci-pipeline";
 import type { MockedRun, RecordedResource } from "../../scripts/lib/program-under-mocks";
-import { defaultTestConfig, grants, list, ofType, only, runUnderMocks, statement, statementsOf } from "../infra/support/run-queries";
+import {
+  defaultTestConfig,
+  grants,
+  list,
+  ofType,
+  only,
+  runUnderMocks,
+  statement,
+  statementsOf,
+} from "../infra/support/run-queries";
 import { identityPolicyProblems, trustPolicyProblems } from "./support/iam-rules";
 
 const account = "123456789012";
@@ -22,9 +31,12 @@ const baseArgs: CiPipelineArgs = {
 const starOnlyActions = ["ecr:GetAuthorizationToken", ...deployStarOnlyActions];
 
 function construct(args: CiPipelineArgs = baseArgs): Promise<MockedRun> {
-  return runUnderMocks(() => {
-    new CiPipeline("shop-ci", args);
-  }, { stack: "ci", config: defaultTestConfig });
+  return runUnderMocks(
+    () => {
+      new CiPipeline("shop-ci", args);
+    },
+    { stack: "ci", config: defaultTestConfig },
+  );
 }
 
 const project = (run: MockedRun, name: string) => only(run, "aws:codebuild/project:Project", name);
@@ -55,16 +67,34 @@ describe("CiPipeline", () => {
 
   it("builds, previews and deploys in separate CodeBuild projects, and only the image build is privileged", () => {
     const projects = ofType(run, "aws:codebuild/project:Project");
-    assert.deepEqual(projects.map((p) => p.inputs.name).sort(), ["shop-ci-build", "shop-ci-deploy-dev", "shop-ci-deploy-prod", "shop-ci-preview"]);
+    assert.deepEqual(projects.map((p) => p.inputs.name).sort(), [
+      "shop-ci-build",
+      "shop-ci-deploy-dev",
+      "shop-ci-deploy-prod",
+      "shop-ci-preview",
+    ]);
     for (const p of projects) {
       const environment = p.inputs.environment as { privilegedMode: boolean; image: string };
-      assert.equal(environment.privilegedMode, p.inputs.name === "shop-ci-build", `${String(p.inputs.name)} privileged mode`);
+      assert.equal(
+        environment.privilegedMode,
+        p.inputs.name === "shop-ci-build",
+        `${String(p.inputs.name)} privileged mode`,
+      );
       assert.equal(p.inputs.encryptionKey, artifactKeyArn, "artifacts are encrypted with the pipeline's key");
     }
-    assert.deepEqual(project(run, "shop-ci-build").inputs.source, { type: "CODEPIPELINE", buildspec: "buildspec/build.yml" });
-    assert.deepEqual(project(run, "shop-ci-deploy-dev").inputs.source, { type: "CODEPIPELINE", buildspec: "buildspec/deploy.yml" });
+    assert.deepEqual(project(run, "shop-ci-build").inputs.source, {
+      type: "CODEPIPELINE",
+      buildspec: "buildspec/build.yml",
+    });
+    assert.deepEqual(project(run, "shop-ci-deploy-dev").inputs.source, {
+      type: "CODEPIPELINE",
+      buildspec: "buildspec/deploy.yml",
+    });
     assert.equal(project(run, "shop-ci-deploy-prod").inputs.concurrentBuildLimit, 1);
-    assert.deepEqual((project(run, "shop-ci-preview").inputs.source as { buildspec: string }).buildspec, "buildspec/preview.yml");
+    assert.deepEqual(
+      (project(run, "shop-ci-preview").inputs.source as { buildspec: string }).buildspec,
+      "buildspec/preview.yml",
+    );
   });
 
   it("gives each project its own role, assumable only by CodeBuild for that project in this account", () => {
@@ -90,12 +120,21 @@ describe("CiPipeline", () => {
 
   it("lets the build role do exactly its job on exactly the pipeline's resources", () => {
     const logs = `arn:aws:logs:${region}:${account}:log-group:/aws/codebuild/shop-ci-build:*`;
-    const reportGroup = (name: string) => `arn:aws:codebuild:${region}:${account}:report-group/shop-ci-build-${name}`;
-    const reportActions = ["BatchPutCodeCoverages", "BatchPutTestCases", "CreateReport", "CreateReportGroup", "UpdateReport"];
+    const reportGroup = (name: string) =>
+      `arn:aws:codebuild:${region}:${account}:report-group/shop-ci-build-${name}`;
+    const reportActions = [
+      "BatchPutCodeCoverages",
+      "BatchPutTestCases",
+      "CreateReport",
+      "CreateReportGroup",
+      "UpdateReport",
+    ];
     assert.deepEqual(
       grants(statementsOf(roleOf(run, "shop-ci-build").policy)),
       [
-        ...reportActions.flatMap((action) => ["coverage", "sast", "unit-tests"].map((name) => `codebuild:${action} on ${reportGroup(name)}`)),
+        ...reportActions.flatMap((action) =>
+          ["coverage", "sast", "unit-tests"].map((name) => `codebuild:${action} on ${reportGroup(name)}`),
+        ),
         `codeconnections:UseConnection on ${connectionArn}`,
         `ecr:BatchCheckLayerAvailability on ${imageRepositoryArn}`,
         `ecr:CompleteLayerUpload on ${imageRepositoryArn}`,
@@ -121,7 +160,9 @@ describe("CiPipeline", () => {
   it("lets the preview role read and decrypt the previewed stacks' state, and write nothing but its logs and cache", () => {
     const statements = statementsOf(roleOf(run, "shop-ci-preview").policy);
     const logs = `arn:aws:logs:${region}:${account}:log-group:/aws/codebuild/shop-ci-preview:*`;
-    const writes = grants(statements).filter((grant) => /:(Put|Delete|Create|Update|Start)\w* on /.test(grant));
+    const writes = grants(statements).filter((grant) =>
+      /:(Put|Delete|Create|Update|Start)\w* on /.test(grant),
+    );
     assert.deepEqual(writes, [
       `logs:CreateLogStream on ${logs}`,
       `logs:PutLogEvents on ${logs}`,
@@ -141,7 +182,9 @@ describe("CiPipeline", () => {
         ]),
       ].map(stateObject),
     );
-    assert.deepEqual(statement(statements, "ListStackState").Condition, { StringLike: { "s3:prefix": ".pulumi/*" } });
+    assert.deepEqual(statement(statements, "ListStackState").Condition, {
+      StringLike: { "s3:prefix": ".pulumi/*" },
+    });
     assert.deepEqual(list(statement(statements, "CheckOutThroughConnection").Action), [
       "codeconnections:GetConnectionToken",
       "codeconnections:GetConnection",
@@ -155,7 +198,10 @@ describe("CiPipeline", () => {
     it(`confines the ${stack} deploy role to the ${stack} stack: its resources, its state, its own roles`, () => {
       const statements = statementsOf(roleOf(run, `shop-ci-deploy-${stack}`).policy);
       const resources = statements.flatMap((s) => list(s.Resource));
-      assert.ok(!resources.some((resource) => resource.includes(`shop-${other}`)), `nothing of shop-${other}`);
+      assert.ok(
+        !resources.some((resource) => resource.includes(`shop-${other}`)),
+        `nothing of shop-${other}`,
+      );
       assert.ok(!resources.some((resource) => resource.includes(`/${other}`)), `no ${other} state`);
       const pipelineOwn = new Set([
         artifactBucketArn,
@@ -184,36 +230,61 @@ describe("CiPipeline", () => {
         stateObject(`.pulumi/locks/organization/shop-infra/${stack}/*`),
       ]);
       const passRole = statement(statements, "PassOwnRoles");
-      assert.deepEqual(list(passRole.Resource), [`arn:aws:iam::${account}:role/shop-${stack}-api`, `arn:aws:iam::${account}:role/shop-${stack}-report`]);
+      assert.deepEqual(list(passRole.Resource), [
+        `arn:aws:iam::${account}:role/shop-${stack}-api`,
+        `arn:aws:iam::${account}:role/shop-${stack}-report`,
+      ]);
       assert.deepEqual(passRole.Condition, {
         StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "cloudtrail.amazonaws.com"] },
       });
-      assert.ok(!grants(statements).some((grant) => /^(kms:(Create|Schedule|Put)|secretsmanager:GetSecretValue|inspector2:)/.test(grant)));
+      assert.ok(
+        !grants(statements).some((grant) =>
+          /^(kms:(Create|Schedule|Put)|secretsmanager:GetSecretValue|inspector2:)/.test(grant),
+        ),
+      );
     });
   }
 
   it("keeps every IAM document least-privilege, and every trust bound to this account or one repository", () => {
     const problems = [
       ...ofType(run, "aws:iam/rolePolicy:RolePolicy").flatMap((policy) =>
-        identityPolicyProblems(statementsOf(policy), starOnlyActions).map((problem) => `${policy.name}: ${problem}`),
+        identityPolicyProblems(statementsOf(policy), starOnlyActions).map(
+          (problem) => `${policy.name}: ${problem}`,
+        ),
       ),
       ...ofType(run, "aws:iam/role:Role").flatMap((role) =>
-        trustPolicyProblems(statementsOf(role, "assumeRolePolicy"), account).map((problem) => `${role.name}: ${problem}`),
+        trustPolicyProblems(statementsOf(role, "assumeRolePolicy"), account).map(
+          (problem) => `${role.name}: ${problem}`,
+        ),
       ),
     ];
     assert.deepEqual(problems, []);
     for (const policy of ofType(run, "aws:iam/rolePolicy:RolePolicy")) {
       const size = JSON.stringify(JSON.parse(String(policy.inputs.policy))).length;
-      assert.ok(size < 10_240, `${policy.name} is ${size} characters; IAM allows 10,240 of inline policy per role`);
+      assert.ok(
+        size < 10_240,
+        `${policy.name} is ${size} characters; IAM allows 10,240 of inline policy per role`,
+      );
     }
   });
 
   it("runs source -> build -> deploy dev -> manual approval -> deploy prod, deploying the checked image by digest", () => {
     const pipeline = only(run, "aws:codepipeline/pipeline:Pipeline");
-    type Action = { name: string; category: string; provider: string; configuration: Record<string, string>; inputArtifacts?: string[]; outputArtifacts?: string[]; namespace?: string };
+    type Action = {
+      name: string;
+      category: string;
+      provider: string;
+      configuration: Record<string, string>;
+      inputArtifacts?: string[];
+      outputArtifacts?: string[];
+      namespace?: string;
+    };
     const stages = pipeline.inputs.stages as { name: string; actions: Action[] }[];
     assert.deepEqual(
-      stages.map((stage) => [stage.name, stage.actions.map((action) => `${action.category}/${action.provider}`)]),
+      stages.map((stage) => [
+        stage.name,
+        stage.actions.map((action) => `${action.category}/${action.provider}`),
+      ]),
       [
         ["Source", ["Source/CodeStarSourceConnection"]],
         ["Build", ["Build/CodeBuild"]],
@@ -245,9 +316,16 @@ describe("CiPipeline", () => {
     const pipelineRole = only(run, "aws:iam/role:Role", "shop-ci-pipeline-role");
     assert.equal(pipeline.inputs.roleArn, pipelineRole.outputs.arn);
     assert.deepEqual(
-      grants(statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy", "shop-ci-pipeline-policy"))).filter((g) => g.startsWith("codebuild:")),
+      grants(statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy", "shop-ci-pipeline-policy"))).filter(
+        (g) => g.startsWith("codebuild:"),
+      ),
       ["build", "deploy-dev", "deploy-prod"]
-        .flatMap((name) => ["BatchGetBuilds", "StartBuild"].map((action) => `codebuild:${action} on arn:aws:codebuild:${region}:${account}:project/shop-ci-${name}`))
+        .flatMap((name) =>
+          ["BatchGetBuilds", "StartBuild"].map(
+            (action) =>
+              `codebuild:${action} on arn:aws:codebuild:${region}:${account}:project/shop-ci-${name}`,
+          ),
+        )
         .sort(),
       "the pipeline starts its own projects, not the preview",
     );
@@ -258,16 +336,33 @@ describe("CiPipeline", () => {
     assert.equal(key.inputs.enableKeyRotation, true);
     const pipeline = only(run, "aws:codepipeline/pipeline:Pipeline");
     const bucket = only(run, "aws:s3/bucket:Bucket");
-    assert.deepEqual(pipeline.inputs.artifactStores, [{ type: "S3", location: bucket.outputs.bucket, encryptionKey: { type: "KMS", id: artifactKeyArn } }]);
-    const encryption = only(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-    assert.deepEqual((encryption.inputs.rules as { applyServerSideEncryptionByDefault: unknown }[])[0].applyServerSideEncryptionByDefault, {
-      sseAlgorithm: "aws:kms",
-      kmsMasterKeyId: artifactKeyArn,
-    });
+    assert.deepEqual(pipeline.inputs.artifactStores, [
+      { type: "S3", location: bucket.outputs.bucket, encryptionKey: { type: "KMS", id: artifactKeyArn } },
+    ]);
+    const encryption = only(
+      run,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    );
+    assert.deepEqual(
+      (encryption.inputs.rules as { applyServerSideEncryptionByDefault: unknown }[])[0]
+        .applyServerSideEncryptionByDefault,
+      {
+        sseAlgorithm: "aws:kms",
+        kmsMasterKeyId: artifactKeyArn,
+      },
+    );
     const block = only(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-    assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-    assert.deepEqual(only(run, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
-    const tlsOnly = statement(statementsOf(only(run, "aws:s3/bucketPolicy:BucketPolicy")), "DenyInsecureTransport");
+    assert.deepEqual(
+      [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+      [true, true, true, true],
+    );
+    assert.deepEqual(only(run, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, {
+      status: "Enabled",
+    });
+    const tlsOnly = statement(
+      statementsOf(only(run, "aws:s3/bucketPolicy:BucketPolicy")),
+      "DenyInsecureTransport",
+    );
     assert.equal(tlsOnly.Effect, "Deny");
     assert.deepEqual(tlsOnly.Condition, { Bool: { "aws:SecureTransport": "false" } });
     assert.deepEqual(list(tlsOnly.Resource), [artifactBucketArn, `${artifactBucketArn}/*`]);
@@ -280,18 +375,29 @@ describe("CiPipeline", () => {
       assert.equal(logGroup.inputs.name, `/aws/codebuild/${name}`);
       assert.equal(logGroup.inputs.retentionInDays, 90);
       assert.equal(logGroup.inputs.kmsKeyId, artifactKeyArn);
-      assert.deepEqual(p.inputs.logsConfig, { cloudwatchLogs: { status: "ENABLED", groupName: `/aws/codebuild/${name}` }, s3Logs: { status: "DISABLED" } });
+      assert.deepEqual(p.inputs.logsConfig, {
+        cloudwatchLogs: { status: "ENABLED", groupName: `/aws/codebuild/${name}` },
+        s3Logs: { status: "DISABLED" },
+      });
     }
   });
 
   it("previews pull requests to the deploy branch, after a maintainer's approval for outside contributors", () => {
     const webhook = only(run, "aws:codebuild/webhook:Webhook");
     assert.equal(webhook.inputs.projectName, "shop-ci-preview");
-    const [group, ...others] = webhook.inputs.filterGroups as { filters: { type: string; pattern: string }[] }[];
+    const [group, ...others] = webhook.inputs.filterGroups as {
+      filters: { type: string; pattern: string }[];
+    }[];
     assert.deepEqual(others, []);
-    const events = group.filters.find((filter) => filter.type === "EVENT")?.pattern.split(",").map((event) => event.trim());
+    const events = group.filters
+      .find((filter) => filter.type === "EVENT")
+      ?.pattern.split(",")
+      .map((event) => event.trim());
     assert.deepEqual(events, ["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED"]);
-    assert.deepEqual(group.filters.find((filter) => filter.type === "BASE_REF"), { type: "BASE_REF", pattern: "^refs/heads/main$" });
+    assert.deepEqual(
+      group.filters.find((filter) => filter.type === "BASE_REF"),
+      { type: "BASE_REF", pattern: "^refs/heads/main$" },
+    );
     assert.deepEqual(webhook.inputs.pullRequestBuildPolicy, {
       requiresCommentApproval: "ALL_PULL_REQUESTS",
       approverRoles: ["GITHUB_WRITE", "GITHUB_MAINTAIN", "GITHUB_ADMIN"],
@@ -321,24 +427,36 @@ describe("CiPipeline", () => {
         },
       },
     ]);
-    assert.deepEqual(grants(statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy", "shop-ci-github-actions-policy"))), [
-      `ecr:BatchCheckLayerAvailability on ${imageRepositoryArn}`,
-      `ecr:CompleteLayerUpload on ${imageRepositoryArn}`,
-      "ecr:GetAuthorizationToken on *",
-      `ecr:InitiateLayerUpload on ${imageRepositoryArn}`,
-      `ecr:PutImage on ${imageRepositoryArn}`,
-      `ecr:UploadLayerPart on ${imageRepositoryArn}`,
-    ]);
+    assert.deepEqual(
+      grants(statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy", "shop-ci-github-actions-policy"))),
+      [
+        `ecr:BatchCheckLayerAvailability on ${imageRepositoryArn}`,
+        `ecr:CompleteLayerUpload on ${imageRepositoryArn}`,
+        "ecr:GetAuthorizationToken on *",
+        `ecr:InitiateLayerUpload on ${imageRepositoryArn}`,
+        `ecr:PutImage on ${imageRepositoryArn}`,
+        `ecr:UploadLayerPart on ${imageRepositoryArn}`,
+      ],
+    );
   });
 
   it("keeps images immutable, scanned on push and by Inspector, encrypted, pullable only by the application stacks' functions", () => {
     const repository = only(run, "aws:ecr/repository:Repository");
     assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE");
     assert.deepEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
-    assert.equal((repository.inputs.encryptionConfigurations as { encryptionType: string }[])[0].encryptionType, "KMS");
+    assert.equal(
+      (repository.inputs.encryptionConfigurations as { encryptionType: string }[])[0].encryptionType,
+      "KMS",
+    );
     const pull = statementsOf(only(run, "aws:ecr/repositoryPolicy:RepositoryPolicy"))[0];
-    assert.deepEqual(pull.Condition, { StringLike: { "aws:sourceArn": `arn:aws:lambda:${region}:${account}:function:shop-*` } });
-    assert.deepEqual(ofType(run, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"), [], "the account setting is the app stacks'");
+    assert.deepEqual(pull.Condition, {
+      StringLike: { "aws:sourceArn": `arn:aws:lambda:${region}:${account}:function:shop-*` },
+    });
+    assert.deepEqual(
+      ofType(run, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"),
+      [],
+      "the account setting is the app stacks'",
+    );
     const inspector = only(run, "aws:inspector2/enabler:Enabler");
     assert.deepEqual(inspector.inputs.resourceTypes, ["ECR"]);
     assert.deepEqual(inspector.inputs.accountIds, [account]);
@@ -346,7 +464,9 @@ describe("CiPipeline", () => {
 
   it("passes settings, never credentials, through project environment variables", () => {
     const variables = ofType(run, "aws:codebuild/project:Project").flatMap(
-      (p) => (p.inputs.environment as { environmentVariables: { name: string; value: string; type: string }[] }).environmentVariables,
+      (p) =>
+        (p.inputs.environment as { environmentVariables: { name: string; value: string; type: string }[] })
+          .environmentVariables,
     );
     assert.deepEqual(variables.map((v) => v.name).sort(), [
       "IMAGE_REPOSITORY_URI",
@@ -362,36 +482,72 @@ describe("CiPipeline", () => {
       const credentialLike = /SECRET|TOKEN|PASSWORD|PASSPHRASE|KEY$/i.test(variable.name);
       assert.equal(variable.type, credentialLike ? "SECRETS_MANAGER" : "PLAINTEXT", variable.name);
     }
-    assert.equal(variables.find((v) => v.name === "PULUMI_BACKEND_URL")?.value, `s3://${stateBucketName}?region=${region}`);
+    assert.equal(
+      variables.find((v) => v.name === "PULUMI_BACKEND_URL")?.value,
+      `s3://${stateBucketName}?region=${region}`,
+    );
     assert.equal(variables.find((v) => v.name === "PREVIEW_STACKS")?.value, "dev prod");
   });
 
   describe("options", () => {
     it("reuses an existing GitHub OIDC provider, follows another branch, and passes no role unless told to", async () => {
       const existingProvider = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
-      const custom = await construct({ ...baseArgs, githubOidcProviderArn: existingProvider, branch: "release", passRoleSuffixes: undefined });
+      const custom = await construct({
+        ...baseArgs,
+        githubOidcProviderArn: existingProvider,
+        branch: "release",
+        passRoleSuffixes: undefined,
+      });
       assert.deepEqual(ofType(custom, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), []);
-      const trust = statementsOf(only(custom, "aws:iam/role:Role", "shop-ci-github-actions-role"), "assumeRolePolicy")[0];
+      const trust = statementsOf(
+        only(custom, "aws:iam/role:Role", "shop-ci-github-actions-role"),
+        "assumeRolePolicy",
+      )[0];
       assert.deepEqual(trust.Principal, { Federated: existingProvider });
-      assert.equal(trust.Condition?.StringEquals["token.actions.githubusercontent.com:sub"], "repo:example-org/shop-infra:ref:refs/heads/release");
-      const filters = (only(custom, "aws:codebuild/webhook:Webhook").inputs.filterGroups as { filters: { type: string; pattern: string }[] }[])[0].filters;
+      assert.equal(
+        trust.Condition?.StringEquals["token.actions.githubusercontent.com:sub"],
+        "repo:example-org/shop-infra:ref:refs/heads/release",
+      );
+      const filters = (
+        only(custom, "aws:codebuild/webhook:Webhook").inputs.filterGroups as {
+          filters: { type: string; pattern: string }[];
+        }[]
+      )[0].filters;
       assert.equal(filters.find((filter) => filter.type === "BASE_REF")?.pattern, "^refs/heads/release$");
-      const stages = only(custom, "aws:codepipeline/pipeline:Pipeline").inputs.stages as { actions: { configuration: Record<string, string> }[] }[];
+      const stages = only(custom, "aws:codepipeline/pipeline:Pipeline").inputs.stages as {
+        actions: { configuration: Record<string, string> }[];
+      }[];
       assert.equal(stages[0].actions[0].configuration.BranchName, "release");
       for (const stack of ["dev", "prod"]) {
-        const statements = statementsOf(only(custom, "aws:iam/rolePolicy:RolePolicy", `shop-ci-deploy-${stack}-policy`));
-        assert.ok(!statements.some((s) => list(s.Action).includes("iam:PassRole")), "no PassRole without named roles");
+        const statements = statementsOf(
+          only(custom, "aws:iam/rolePolicy:RolePolicy", `shop-ci-deploy-${stack}-policy`),
+        );
+        assert.ok(
+          !statements.some((s) => list(s.Action).includes("iam:PassRole")),
+          "no PassRole without named roles",
+        );
       }
     });
 
     it("uses the codestar-connections actions for a connection made before the CodeConnections rename", async () => {
       const legacy = `arn:aws:codestar-connections:${region}:${account}:connection/6f1d2c3b-0a9e-4e8f-9b7a-5c4d3e2f1a0b`;
-      const custom = await construct({ ...baseArgs, connectionArn: legacy, pullRequestCommentApproval: "DISABLED" });
-      const actions = ofType(custom, "aws:iam/rolePolicy:RolePolicy").flatMap((policy) => statementsOf(policy).flatMap((s) => list(s.Action)));
+      const custom = await construct({
+        ...baseArgs,
+        connectionArn: legacy,
+        pullRequestCommentApproval: "DISABLED",
+      });
+      const actions = ofType(custom, "aws:iam/rolePolicy:RolePolicy").flatMap((policy) =>
+        statementsOf(policy).flatMap((s) => list(s.Action)),
+      );
       const connectionActions = actions.filter((action) => action.includes("connection"));
       assert.ok(connectionActions.length > 0);
-      assert.ok(connectionActions.every((action) => action.startsWith("codestar-connections:")), connectionActions.join(", "));
-      assert.deepEqual(only(custom, "aws:codebuild/webhook:Webhook").inputs.pullRequestBuildPolicy, { requiresCommentApproval: "DISABLED" });
+      assert.ok(
+        connectionActions.every((action) => action.startsWith("codestar-connections:")),
+        connectionActions.join(", "),
+      );
+      assert.deepEqual(only(custom, "aws:codebuild/webhook:Webhook").inputs.pullRequestBuildPolicy, {
+        requiresCommentApproval: "DISABLED",
+      });
     });
   });
 });

@@ -12,7 +12,11 @@ const script = path.join(repositoryRoot, "buildspec", "fetch-verified.sh");
  * Runs fetch-verified.sh with `curl` replaced by a stand-in that "downloads" a local archive (the real
  * download needs the network; what is under test is the script's refusal of a wrong archive).
  */
-function runScript(args: string[], archive: string, workDir: string): { status: number | null; stderr: string } {
+function runScript(
+  args: string[],
+  archive: string,
+  workDir: string,
+): { status: number | null; stderr: string } {
   const bin = path.join(workDir, "bin");
   fs.mkdirSync(bin, { recursive: true });
   const fakeCurl = path.join(bin, "curl");
@@ -48,7 +52,11 @@ describe("buildspec/fetch-verified.sh", () => {
 
   it("unpacks the archive when its SHA-256 is the pinned one", () => {
     const out = path.join(workDir, "out");
-    const result = runScript(["https://example.invalid/scanner.tar.gz", archiveSha256, "-C", out, "scanner"], archive, workDir);
+    const result = runScript(
+      ["https://example.invalid/scanner.tar.gz", archiveSha256, "-C", out, "scanner"],
+      archive,
+      workDir,
+    );
     assert.equal(result.status, 0, result.stderr);
     assert.equal(fs.readFileSync(path.join(out, "scanner"), "utf8"), "#!/bin/sh\necho scanner 1.0\n");
   });
@@ -56,19 +64,30 @@ describe("buildspec/fetch-verified.sh", () => {
   it("refuses an archive whose SHA-256 differs, and unpacks nothing", () => {
     const out = path.join(workDir, "out");
     const otherDigest = createHash("sha256").update("a different release").digest("hex");
-    const result = runScript(["https://example.invalid/scanner.tar.gz", otherDigest, "-C", out, "scanner"], archive, workDir);
+    const result = runScript(
+      ["https://example.invalid/scanner.tar.gz", otherDigest, "-C", out, "scanner"],
+      archive,
+      workDir,
+    );
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /does not match the pinned SHA-256/);
     assert.deepEqual(fs.readdirSync(out), []);
   });
 
   it("rejects a pin that is not a SHA-256 digest before downloading anything", () => {
-    const result = runScript(["https://example.invalid/scanner.tar.gz", "latest", "-C", workDir], archive, workDir);
+    const result = runScript(
+      ["https://example.invalid/scanner.tar.gz", "latest", "-C", workDir],
+      archive,
+      workDir,
+    );
     assert.equal(result.status, 65);
     assert.match(result.stderr, /not a SHA-256 digest/);
   });
 
   it("requires a URL, a digest and tar arguments", () => {
-    assert.equal(runScript(["https://example.invalid/scanner.tar.gz", archiveSha256], archive, workDir).status, 64);
+    assert.equal(
+      runScript(["https://example.invalid/scanner.tar.gz", archiveSha256], archive, workDir).status,
+      64,
+    );
   });
 });

@@ -28,7 +28,11 @@ describe("Dockerfile", () => {
       const argName = /^\$\{(\w+)\}$/.exec(digest)?.[1];
       if (argName) {
         // A build argument without a default: a build that does not pass the pin fails instead of floating.
-        assert.deepEqual(globalArgs, [argName], `the digest comes from a global ARG ${argName} with no default`);
+        assert.deepEqual(
+          globalArgs,
+          [argName],
+          `the digest comes from a global ARG ${argName} with no default`,
+        );
       } else {
         assert.match(digest, /^sha256:[0-9a-f]{64}$/);
       }
@@ -44,7 +48,10 @@ describe("Dockerfile", () => {
   it("builds with the lockfile and the bundle script", () => {
     assert.equal(buildStage.name, "build");
     const runs = argsOf(buildStage.instructions, "RUN");
-    assert.ok(runs.some((run) => /^npm ci\b/.test(run)), "npm ci (the lockfile decides)");
+    assert.ok(
+      runs.some((run) => /^npm ci\b/.test(run)),
+      "npm ci (the lockfile decides)",
+    );
     assert.ok(runs.includes("npm run bundle"));
     assert.ok("bundle" in packageScripts());
     const copied = argsOf(buildStage.instructions, "COPY").flatMap((args) => copyParts(args).sources);
@@ -52,7 +59,9 @@ describe("Dockerfile", () => {
   });
 
   it("ships only the bundles into the Lambda task root, never as root, with the API handler as command", () => {
-    const copies = runtimeStage.instructions.filter((i) => i.keyword === "COPY" || i.keyword === "ADD").map((i) => i.args);
+    const copies = runtimeStage.instructions
+      .filter((i) => i.keyword === "COPY" || i.keyword === "ADD")
+      .map((i) => i.args);
     assert.deepEqual(
       copies.map(copyParts),
       ["api", "report", "swagger-ui"].map((bundle) => ({
@@ -65,7 +74,10 @@ describe("Dockerfile", () => {
     const users = argsOf(runtimeStage.instructions, "USER");
     assert.equal(users.length, 1);
     assert.doesNotMatch(users[0], /^(root|0)(:|$)/);
-    assert.deepEqual(argsOf(runtimeStage.instructions, "CMD").map((cmd) => JSON.parse(cmd) as unknown), [["api/index.handler"]]);
+    assert.deepEqual(
+      argsOf(runtimeStage.instructions, "CMD").map((cmd) => JSON.parse(cmd) as unknown),
+      [["api/index.handler"]],
+    );
   });
 
   it("never fetches anything with ADD", () => {
@@ -110,7 +122,11 @@ describe(".dockerignore", () => {
     assert.equal(rules("keep/file.ts"), false, "! re-includes");
     assert.equal(rules("keep/notes/x.md"), true, "** spans directories");
     assert.equal(rules("keep/README.md"), false, "the last matching pattern wins");
-    assert.equal(dockerignore("/temp?")("temp1/file"), true, "a leading slash is the context root, ? one character");
+    assert.equal(
+      dockerignore("/temp?")("temp1/file"),
+      true,
+      "a leading slash is the context root, ? one character",
+    );
     assert.equal(dockerignore("/temp?")("temp12"), false);
   });
 });

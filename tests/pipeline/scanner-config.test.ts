@@ -35,14 +35,25 @@ describe(".gitleaks.toml", () => {
 
   it("extends the default rule set and adds no rules of its own", () => {
     assert.equal(tables.find((table) => table.name === "extend")?.values.useDefault, "true");
-    assert.deepEqual(tables.filter((table) => table.name === "rules" || table.name === "allowlist"), []);
-    assert.deepEqual(tables.find((table) => table.name === "extend")?.values.disabledRules, undefined, "no default rule is disabled");
+    assert.deepEqual(
+      tables.filter((table) => table.name === "rules" || table.name === "allowlist"),
+      [],
+    );
+    assert.deepEqual(
+      tables.find((table) => table.name === "extend")?.values.disabledRules,
+      undefined,
+      "no default rule is disabled",
+    );
   });
 
   it("allowlists by path only, each list with a description", () => {
     assert.ok(allowlists.length > 0);
     for (const allowlist of allowlists) {
-      assert.deepEqual(Object.keys(allowlist.values).sort(), ["description", "paths"], "no regexes, stopwords, commits or targets");
+      assert.deepEqual(
+        Object.keys(allowlist.values).sort(),
+        ["description", "paths"],
+        "no regexes, stopwords, commits or targets",
+      );
       assert.ok(tomlStrings(allowlist.values.description)[0].length > 0);
     }
   });
@@ -50,7 +61,11 @@ describe(".gitleaks.toml", () => {
   it("allowlists only test fixtures: Semgrep rule tests and tests/**/fixtures/", () => {
     const paths = allowlists.flatMap((allowlist) => tomlStrings(allowlist.values.paths));
     const allowed = (file: string) => paths.some((pattern) => new RegExp(pattern).test(file));
-    for (const fixture of [".semgrep/tests/shop-jwt-literal-secret.ts", "tests/app/fixtures/tokens.json", "tests/fixtures/key.pem"]) {
+    for (const fixture of [
+      ".semgrep/tests/shop-jwt-literal-secret.ts",
+      "tests/app/fixtures/tokens.json",
+      "tests/fixtures/key.pem",
+    ]) {
       assert.ok(allowed(fixture), `${fixture} should be allowlisted`);
     }
     for (const source of [

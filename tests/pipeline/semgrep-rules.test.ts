@@ -34,7 +34,9 @@ function annotationsOf(file: string): Annotation[] {
   const lines = readRepoFile(`.semgrep/tests/${file}`).split("\n");
   return lines.flatMap((line, index) => {
     const match = /^\s*\/\/\s*(ruleid|ok):\s*([\w-]+)\s*$/.exec(line);
-    return match ? [{ kind: match[1] as Annotation["kind"], ruleId: match[2], target: lines[index + 1] ?? "" }] : [];
+    return match
+      ? [{ kind: match[1] as Annotation["kind"], ruleId: match[2], target: lines[index + 1] ?? "" }]
+      : [];
   });
 }
 
@@ -43,7 +45,9 @@ function metavariableRegexes(node: unknown): { metavariable: string; regex: stri
   if (Array.isArray(node)) return node.flatMap(metavariableRegexes);
   if (node === null || typeof node !== "object") return [];
   return Object.entries(node).flatMap(([key, value]) =>
-    key === "metavariable-regex" ? [value as { metavariable: string; regex: string }] : metavariableRegexes(value),
+    key === "metavariable-regex"
+      ? [value as { metavariable: string; regex: string }]
+      : metavariableRegexes(value),
   );
 }
 
@@ -75,7 +79,10 @@ describe("Semgrep project rules", () => {
       assert.match(rule.metadata?.cwe ?? "", /^CWE-\d+: /, `${rule.id} names its CWE`);
       const matchers = ["pattern", "patterns", "pattern-either"].filter((key) => key in rule);
       if (rule.mode === "taint") {
-        assert.ok((rule["pattern-sources"] ?? []).length > 0 && (rule["pattern-sinks"] ?? []).length > 0, `${rule.id} has sources and sinks`);
+        assert.ok(
+          (rule["pattern-sources"] ?? []).length > 0 && (rule["pattern-sinks"] ?? []).length > 0,
+          `${rule.id} has sources and sinks`,
+        );
         assert.deepEqual(matchers, []);
       } else {
         assert.equal(matchers.length, 1, `${rule.id} has exactly one top-level matcher`);
@@ -90,13 +97,23 @@ describe("Semgrep project rules", () => {
   for (const rule of rules) {
     it(`${rule.id}: its test marks at least one finding and one non-finding, for this rule only`, () => {
       const annotations = annotationsOf(`${rule.id}.ts`);
-      assert.ok(annotations.some((a) => a.kind === "ruleid"), "a ruleid: line");
-      assert.ok(annotations.some((a) => a.kind === "ok"), "an ok: line");
+      assert.ok(
+        annotations.some((a) => a.kind === "ruleid"),
+        "a ruleid: line",
+      );
+      assert.ok(
+        annotations.some((a) => a.kind === "ok"),
+        "an ok: line",
+      );
       for (const annotation of annotations) {
         // `semgrep --test` runs the whole config on the file: another rule's annotation would be a mismatch.
         assert.equal(annotation.ruleId, rule.id);
         assert.match(annotation.target, /\S/, "an annotation sits right above the code it is about");
-        assert.doesNotMatch(annotation.target, /^\s*\/\//, "an annotation is followed by code, not another comment");
+        assert.doesNotMatch(
+          annotation.target,
+          /^\s*\/\//,
+          "an annotation is followed by code, not another comment",
+        );
       }
     });
   }
@@ -108,15 +125,23 @@ describe("Semgrep project rules", () => {
     for (const callee of ["crypto.verify", "verifier.verify", "verifyPassword", "jwt.verifyAsync"]) {
       assert.ok(!calleeAccepted("shop-jwt-verify-without-algorithms", callee), callee);
     }
-    for (const callee of ["jwt.sign", "sign", "jwt.verify", "verify"]) assert.ok(calleeAccepted("shop-jwt-literal-secret", callee), callee);
-    for (const callee of ["signer.sign", "crypto.sign", "assign"]) assert.ok(!calleeAccepted("shop-jwt-literal-secret", callee), callee);
+    for (const callee of ["jwt.sign", "sign", "jwt.verify", "verify"])
+      assert.ok(calleeAccepted("shop-jwt-literal-secret", callee), callee);
+    for (const callee of ["signer.sign", "crypto.sign", "assign"])
+      assert.ok(!calleeAccepted("shop-jwt-literal-secret", callee), callee);
     assert.ok(calleeAccepted("shop-jwt-decode-used-for-authorization", "jwt"));
-    assert.ok(!calleeAccepted("shop-jwt-decode-used-for-authorization", "cursorCodec"), "other decoders are not JWTs");
+    assert.ok(
+      !calleeAccepted("shop-jwt-decode-used-for-authorization", "cursorCodec"),
+      "other decoders are not JWTs",
+    );
   });
 
   it("are tested the way the build runs them, and the fixtures stay out of the scan", () => {
     const build = readRepoFile("buildspec/build.yml");
-    assert.match(build, /for rule_test in \.semgrep\/tests\/\*\.ts; do semgrep --test --config \.semgrep\.yml "\$rule_test" \|\| exit 1; done/);
+    assert.match(
+      build,
+      /for rule_test in \.semgrep\/tests\/\*\.ts; do semgrep --test --config \.semgrep\.yml "\$rule_test" \|\| exit 1; done/,
+    );
     assert.match(build, /semgrep scan --config \.semgrep\.yml[^\n]*\n[^\n]*--exclude \.semgrep /);
   });
 });

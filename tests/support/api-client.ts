@@ -41,21 +41,37 @@ export async function login(app: Express, email: string, password: string): Prom
 export async function adminAccount(context: TestContext): Promise<Account> {
   const email = `admin-${randomUUID().slice(0, 8)}@example.com`;
   const password = "admin password 123";
-  assert.equal(await ensureAdmin(context.users, context.passwords, { email, password, name: "Admin" }), "created");
+  assert.equal(
+    await ensureAdmin(context.users, context.passwords, { email, password, name: "Admin" }),
+    "created",
+  );
   return login(context.app, email, password);
 }
 
 export async function createProduct(
   app: Express,
   admin: Account,
-  fields: Partial<{ name: string; priceCents: number; stock: number; category: string; description: string }> = {},
+  fields: Partial<{
+    name: string;
+    priceCents: number;
+    stock: number;
+    category: string;
+    description: string;
+  }> = {},
 ) {
   const response = await request(app)
     .post("/products")
     .set(admin.auth)
     .send({ name: "Widget", priceCents: 1250, stock: 10, category: "tools", ...fields });
   assert.equal(response.status, 201, JSON.stringify(response.body));
-  return response.body as { id: string; stock: number; priceCents: number; name: string; category: string; updatedAt: string };
+  return response.body as {
+    id: string;
+    stock: number;
+    priceCents: number;
+    name: string;
+    category: string;
+    updatedAt: string;
+  };
 }
 
 /** Every error answer must be an RFC 9457 problem document carrying the response's correlation id. */

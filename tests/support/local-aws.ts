@@ -28,7 +28,12 @@ let environment: Promise<{ local: LocalEnvironment; dataDir: string }> | undefin
 export function localEnvironment(): Promise<{ local: LocalEnvironment; dataDir: string }> {
   environment ??= (async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-test-"));
-    const local = await startLocalEnvironment({ dataDir, persistent: false, tablePrefix: "shop-test", bucket: "shop-test-reports" });
+    const local = await startLocalEnvironment({
+      dataDir,
+      persistent: false,
+      tablePrefix: "shop-test",
+      bucket: "shop-test-reports",
+    });
     return { local, dataDir };
   })();
   return environment;

@@ -1,5 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from "../../domain/errors";
+import {
+  AppError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from "../../domain/errors";
 import type { AppLogger } from "../../observability/logger";
 import { sendProblem } from "../problem";
 import { bodyParserProblem } from "./json-body";
@@ -19,7 +25,8 @@ export function errorHandler(logger: AppLogger): ErrorRequestHandler {
       if (error instanceof UnauthorizedError) {
         res.setHeader("WWW-Authenticate", 'Bearer realm="shop-api"');
       }
-      if (error instanceof TooManyRequestsError) res.setHeader("Retry-After", String(error.retryAfterSeconds));
+      if (error instanceof TooManyRequestsError)
+        res.setHeader("Retry-After", String(error.retryAfterSeconds));
       return sendProblem(res, {
         slug: error.slug,
         title: error.title,
@@ -32,7 +39,12 @@ export function errorHandler(logger: AppLogger): ErrorRequestHandler {
     if (bodyProblem) return sendProblem(res, bodyProblem);
     const status = (error as { status?: unknown } | null)?.status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      return sendProblem(res, { slug: "bad-request", title: "Bad request", status, detail: "The request could not be processed" });
+      return sendProblem(res, {
+        slug: "bad-request",
+        title: "Bad request",
+        status,
+        detail: "The request could not be processed",
+      });
     }
     logger.error("Unhandled error", { error: error as Error, correlationId: res.locals.correlationId });
     sendProblem(res, {

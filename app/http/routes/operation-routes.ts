@@ -2,7 +2,12 @@ import path from "node:path";
 import { Router } from "express";
 
 /** The Swagger UI files served under /docs; nothing else in that folder is reachable. */
-const SWAGGER_ASSETS = ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"];
+const SWAGGER_ASSETS = [
+  "swagger-ui.css",
+  "swagger-ui-bundle.js",
+  "swagger-ui-standalone-preset.js",
+  "favicon-32x32.png",
+];
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">

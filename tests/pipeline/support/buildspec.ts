@@ -10,13 +10,23 @@ export interface Buildspec {
     readonly "parameter-store"?: Record<string, string>;
     readonly "exported-variables"?: string[];
   };
-  readonly phases: Record<string, { readonly "runtime-versions"?: Record<string, unknown>; readonly commands?: string[] }>;
-  readonly reports?: Record<string, { readonly files: string[]; readonly "file-format": string; readonly "base-directory"?: string }>;
+  readonly phases: Record<
+    string,
+    { readonly "runtime-versions"?: Record<string, unknown>; readonly commands?: string[] }
+  >;
+  readonly reports?: Record<
+    string,
+    { readonly files: string[]; readonly "file-format": string; readonly "base-directory"?: string }
+  >;
   readonly artifacts?: { readonly files: string[]; readonly "exclude-paths"?: string[] };
   readonly cache?: { readonly paths: string[] };
 }
 
-export const buildspecFiles = ["buildspec/build.yml", "buildspec/preview.yml", "buildspec/deploy.yml"] as const;
+export const buildspecFiles = [
+  "buildspec/build.yml",
+  "buildspec/preview.yml",
+  "buildspec/deploy.yml",
+] as const;
 
 export const readBuildspec = (file: string): Buildspec => readRepoYaml<Buildspec>(file);
 

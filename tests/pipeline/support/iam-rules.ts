@@ -23,23 +23,31 @@ export function isUnscopedResource(resource: string): boolean {
   return resourcePart.search(/[/:]/) >= 0 && /^[*?]+$/.test(name.split(/[/:]/)[0]);
 }
 
-export function identityPolicyProblems(statements: Statement[], starOnlyActions: readonly string[]): string[] {
+export function identityPolicyProblems(
+  statements: Statement[],
+  starOnlyActions: readonly string[],
+): string[] {
   const starOnly = new Set(starOnlyActions.map((action) => action.toLowerCase()));
   return statements.flatMap((statement) => {
     const where = `statement ${statement.Sid ?? "(no Sid)"}`;
     if (statement.Effect !== "Allow") return [];
     const problems: string[] = [];
-    if (statement.NotAction !== undefined || statement.NotResource !== undefined) problems.push(`${where} uses NotAction/NotResource`);
+    if (statement.NotAction !== undefined || statement.NotResource !== undefined)
+      problems.push(`${where} uses NotAction/NotResource`);
     const actions = list(statement.Action);
     const resources = list(statement.Resource);
-    if (actions.length === 0 || resources.length === 0) problems.push(`${where} does not name actions and resources`);
-    for (const action of actions.filter(hasWildcard)) problems.push(`${where} allows the wildcard action ${action}`);
+    if (actions.length === 0 || resources.length === 0)
+      problems.push(`${where} does not name actions and resources`);
+    for (const action of actions.filter(hasWildcard))
+      problems.push(`${where} allows the wildcard action ${action}`);
     const scopedActions = actions.filter((action) => !starOnly.has(action.toLowerCase()));
     for (const resource of resources.filter(isUnscopedResource)) {
-      if (scopedActions.length > 0) problems.push(`${where} allows ${scopedActions.join(", ")} on ${resource}`);
+      if (scopedActions.length > 0)
+        problems.push(`${where} allows ${scopedActions.join(", ")} on ${resource}`);
     }
     if (actions.some((action) => action.toLowerCase() === "iam:passrole")) {
-      for (const resource of resources.filter(hasWildcard)) problems.push(`${where} passes roles matching ${resource}`);
+      for (const resource of resources.filter(hasWildcard))
+        problems.push(`${where} passes roles matching ${resource}`);
     }
     return problems;
   });
@@ -47,7 +55,8 @@ export function identityPolicyProblems(statements: Statement[], starOnlyActions:
 
 type Conditions = NonNullable<Statement["Condition"]>;
 
-const conditionValues = (conditions: Conditions, operator: string, key: string): string[] => list(conditions[operator]?.[key]);
+const conditionValues = (conditions: Conditions, operator: string, key: string): string[] =>
+  list(conditions[operator]?.[key]);
 
 export function trustPolicyProblems(statements: Statement[], accountId: string): string[] {
   return statements.flatMap((statement) => {
@@ -56,15 +65,22 @@ export function trustPolicyProblems(statements: Statement[], accountId: string):
     const conditions = statement.Condition ?? {};
     if (typeof principal === "string") return [`${where} trusts everyone`];
     const problems: string[] = [];
-    if (principal.Service !== undefined && !conditionValues(conditions, "StringEquals", "aws:SourceAccount").includes(accountId)) {
+    if (
+      principal.Service !== undefined &&
+      !conditionValues(conditions, "StringEquals", "aws:SourceAccount").includes(accountId)
+    ) {
       problems.push(`${where} lets ${String(principal.Service)} assume the role for any account`);
     }
     if (principal.Federated !== undefined) {
       const host = "token.actions.githubusercontent.com";
       const audiences = conditionValues(conditions, "StringEquals", `${host}:aud`);
       const subjects = conditionValues(conditions, "StringEquals", `${host}:sub`);
-      if (audiences.length === 0 || audiences.some(hasWildcard)) problems.push(`${where} does not pin the audience`);
-      if (subjects.length === 0 || subjects.some((subject) => hasWildcard(subject) || !/^repo:[^/]+\/[^/:]+:/.test(subject))) {
+      if (audiences.length === 0 || audiences.some(hasWildcard))
+        problems.push(`${where} does not pin the audience`);
+      if (
+        subjects.length === 0 ||
+        subjects.some((subject) => hasWildcard(subject) || !/^repo:[^/]+\/[^/:]+:/.test(subject))
+      ) {
         problems.push(`${where} does not pin the subject to one repository`);
       }
     }

@@ -30,9 +30,13 @@ export function trivyIgnoreEntries(text: string): TrivyIgnoreEntry[] {
 export function trivyIgnoreProblems(text: string): string[] {
   return trivyIgnoreEntries(text).flatMap((entry) => {
     const problems: string[] = [];
-    if (!entry.reason) problems.push(`line ${entry.line} (${entry.id}) has no "# reason: ..." comment right above it`);
+    if (!entry.reason)
+      problems.push(`line ${entry.line} (${entry.id}) has no "# reason: ..." comment right above it`);
     if (!entry.expires) problems.push(`line ${entry.line} (${entry.id}) has no exp:YYYY-MM-DD expiry`);
-    else if (!/^\d{4}-\d{2}-\d{2}$/.test(entry.expires) || Number.isNaN(Date.parse(`${entry.expires}T00:00:00Z`))) {
+    else if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(entry.expires) ||
+      Number.isNaN(Date.parse(`${entry.expires}T00:00:00Z`))
+    ) {
       problems.push(`line ${entry.line} (${entry.id}) expires on "${entry.expires}", which is not a date`);
     }
     return problems;
@@ -79,5 +83,7 @@ export function tomlTables(text: string): TomlTable[] {
 
 /** The strings of a TOML array value (`'''literal'''`, `'literal'` or `"basic"` strings). */
 export function tomlStrings(value: string): string[] {
-  return [...value.matchAll(/'''([^]*?)'''|'([^'\n]*)'|"((?:[^"\\\n]|\\.)*)"/g)].map((match) => match[1] ?? match[2] ?? match[3]);
+  return [...value.matchAll(/'''([^]*?)'''|'([^'\n]*)'|"((?:[^"\\\n]|\\.)*)"/g)].map(
+    (match) => match[1] ?? match[2] ?? match[3],
+  );
 }
