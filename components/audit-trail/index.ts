@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../encryption-key";
 import { SecureBucket } from "../secure-bucket";
+import { onAnyOccurrence } from "../shared/alarms";
 import { awsContext } from "../shared/aws-context";
 import { logStreamsArn, policyDocument, serviceTrustStatement } from "../shared/policy-documents";
 
@@ -213,11 +214,7 @@ export class AuditTrail extends pulumi.ComponentResource {
           namespace: metricNamespace,
           metricName: check,
           statistic: "Sum",
-          period: 300,
-          evaluationPeriods: 1,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          threshold: 1,
-          treatMissingData: "notBreaching",
+          ...onAnyOccurrence,
           alarmActions: [args.alertTopicArn],
         },
         { parent: this },

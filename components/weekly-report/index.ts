@@ -13,6 +13,7 @@ import { reportTableAccess } from "../../app/data/tables";
 import { ContainerFunction, type LambdaArchitecture } from "../container-function";
 import type { TableReference } from "../data-tables";
 import { SecureBucket } from "../secure-bucket";
+import { onAnyOccurrence } from "../shared/alarms";
 import { awsContext } from "../shared/aws-context";
 import { decryptThrough, policyDocument } from "../shared/policy-documents";
 
@@ -216,11 +217,7 @@ export class WeeklyReport extends pulumi.ComponentResource {
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: deadLetterQueue.name },
         statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        treatMissingData: "notBreaching",
+        ...onAnyOccurrence,
         alarmActions: [args.alertTopicArn],
         okActions: [args.alertTopicArn],
       },
