@@ -1,5 +1,8 @@
 import { PolicyPack } from "@pulumi/policy";
+import { deserializeOncePerRequest } from "./lib/deserialize-once";
 import { packName, policies } from "./pack";
+
+deserializeOncePerRequest();
 
 new PolicyPack(packName, {
   displayName: "Shop guardrails",

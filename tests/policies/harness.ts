@@ -5,6 +5,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import * as runtimeServer from "@pulumi/policy/server";
+import { deserializeOncePerRequest } from "../../policies/lib/deserialize-once";
 import { packName } from "../../policies/pack";
 import packageJson from "../../policies/package.json";
 import type * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
@@ -52,6 +53,9 @@ interface PolicyRuntime {
 
 // The handlers are internal to @pulumi/policy (its typings export nothing from ./server).
 const runtime = runtimeServer as unknown as PolicyRuntime;
+
+// The pack's entry point installs this before serving; the runtime in-process must decode the same way.
+deserializeOncePerRequest();
 
 /** The runtime's sentinel for a string that is unknown during preview (what the engine sends). */
 export const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -139,9 +143,10 @@ function invoke<Request>(handler: Handler<Request>, request: Request): Promise<A
 export const testPackName = packName;
 const packVersion = packageJson.version;
 
-export function analyzeResource(
+/** The runtime's `Analyze` handler, given a request as the engine would send it. */
+export function analyzeRequest(
   policies: Policies,
-  resource: TestResource,
+  request: analyzerproto.AnalyzeRequest,
   options: RunOptions = {},
 ): Promise<AnalyzeResult> {
   const handler = runtime.makeAnalyzeRpcFun(
@@ -150,12 +155,13 @@ export function analyzeResource(
     "advisory",
     prepare(policies, options),
   );
-  return invoke(handler, toAnalyzeRequest(toAnalyzed(resource)));
+  return invoke(handler, request);
 }
 
-export function analyzeStack(
+/** The runtime's `AnalyzeStack` handler, given a request as the engine would send it. */
+export function analyzeStackRequest(
   policies: Policies,
-  resources: readonly (TestResource | AnalyzedResource)[],
+  request: analyzerproto.AnalyzeStackRequest,
   options: RunOptions = {},
 ): Promise<AnalyzeResult> {
   const handler = runtime.makeAnalyzeStackRpcFun(
@@ -164,10 +170,26 @@ export function analyzeStack(
     "advisory",
     prepare(policies, options),
   );
+  return invoke(handler, request);
+}
+
+export function analyzeResource(
+  policies: Policies,
+  resource: TestResource,
+  options: RunOptions = {},
+): Promise<AnalyzeResult> {
+  return analyzeRequest(policies, toAnalyzeRequest(toAnalyzed(resource)), options);
+}
+
+export function analyzeStack(
+  policies: Policies,
+  resources: readonly (TestResource | AnalyzedResource)[],
+  options: RunOptions = {},
+): Promise<AnalyzeResult> {
   const analyzed = resources.map((resource, index) =>
     "urn" in resource ? resource : toAnalyzed(resource, index),
   );
-  return invoke(handler, toAnalyzeStackRequest(analyzed));
+  return analyzeStackRequest(policies, toAnalyzeStackRequest(analyzed), options);
 }
 
 /** The diagnostics of one policy. */

@@ -3,7 +3,12 @@ import * as path from "node:path";
 import { packName, policies } from "../../policies/pack";
 import packageJson from "../../policies/package.json";
 import { reconcilePolicyConfig } from "../../scripts/preview/policy-config";
-import { PolicyPackProcess, encodeAnalyzeRequests } from "../../scripts/preview/policy-pack";
+import {
+  PolicyPackProcess,
+  decodeAnalyzeResponse,
+  encodeAnalyzeRequests,
+  encodeAnalyzeStackRequest,
+} from "../../scripts/preview/policy-pack";
 import { resourceCases, stackCases } from "./corpus";
 import { P, resource } from "./corpus/case";
 import { analyzeResource, toAnalyzed, unknownString, violatedPolicies } from "./harness";
@@ -126,9 +131,17 @@ describe("policy pack over the analyzer protocol", function () {
   it("gives the same verdicts for pre-encoded requests (the benchmark's path) as for messages built per call", async function () {
     this.timeout(60_000);
     const analyzed = resourceCases.map((c, index) => toAnalyzed(c.resource, index));
-    const encoded = await pack.analyzeEncoded(encodeAnalyzeRequests(analyzed), 8);
-    assert.deepEqual(encoded, await pack.analyzeEach(analyzed, 8));
-    assert.ok(encoded.some((result) => result.diagnostics.length > 0));
+    const encoded = await pack.exchangeEncoded("Analyze", encodeAnalyzeRequests(analyzed), 8);
+    const results = encoded.map(decodeAnalyzeResponse);
+    assert.deepEqual(results, await pack.analyzeEach(analyzed, 8));
+    assert.ok(results.some((result) => result.diagnostics.length > 0));
+    for (const c of stackCases) {
+      const resources = c.resources.map((r, index) => toAnalyzed(r, index));
+      const [stackResponse] = await pack.exchangeEncoded("AnalyzeStack", [
+        encodeAnalyzeStackRequest(resources),
+      ]);
+      assert.deepEqual(decodeAnalyzeResponse(stackResponse), await pack.analyzeStack(resources), c.title);
+    }
   });
 
   it("judges whole stacks in AnalyzeStack", async () => {
