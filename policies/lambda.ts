@@ -4,7 +4,7 @@ import { copyKnown, knownOrUndefined } from "./lib/known";
 import { forTypes, readConfig } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 import { plaintextSecretReason, secretSettingsSchema, type SecretDetectionSettings } from "./lib/secrets";
-import { findReferrers } from "./lib/stack";
+import { referrersOf } from "./lib/stack";
 import { isSet } from "./lib/values";
 
 export const permissionNoPublicPrincipal: ResourceValidationPolicy = {
@@ -134,11 +134,16 @@ export const asyncFailureDestination: StackValidationPolicy = {
     "or `deadLetterConfig` on the `aws.cloudwatch.EventTarget`.",
   validateStack: (args, reportViolation) => {
     const functions = args.resources.filter((resource) => resource.type === awsTypes.lambdaFunction);
+    const permissions = referrersOf(args.resources, awsTypes.lambdaPermission, "function");
+    const invokeConfigs = referrersOf(
+      args.resources,
+      awsTypes.lambdaFunctionEventInvokeConfig,
+      "functionName",
+    );
+    const eventTargets = referrersOf(args.resources, awsTypes.cloudWatchEventTarget, "arn");
     for (const fn of functions) {
-      const invokers = findReferrers(args.resources, fn, awsTypes.lambdaPermission, "function", [
-        "name",
-        "arn",
-      ])
+      const invokers = permissions
+        .to(fn, ["name", "arn"])
         .map((permission) => knownOrUndefined(() => permission.props.principal))
         .filter((principal): principal is string => typeof principal === "string")
         .filter((principal) => asyncInvokers.includes(principal.toLowerCase()));
@@ -146,16 +151,12 @@ export const asyncFailureDestination: StackValidationPolicy = {
         continue;
       }
       const hasDeadLetterQueue = isSet(() => fn.props.deadLetterConfig?.targetArn);
-      const hasOnFailure = findReferrers(
-        args.resources,
-        fn,
-        awsTypes.lambdaFunctionEventInvokeConfig,
-        "functionName",
-        ["name", "arn"],
-      ).some((config) => isSet(() => config.props.destinationConfig?.onFailure?.destination));
-      const hasTargetQueue = findReferrers(args.resources, fn, awsTypes.cloudWatchEventTarget, "arn", [
-        "arn",
-      ]).some((target) => isSet(() => target.props.deadLetterConfig?.arn));
+      const hasOnFailure = invokeConfigs
+        .to(fn, ["name", "arn"])
+        .some((config) => isSet(() => config.props.destinationConfig?.onFailure?.destination));
+      const hasTargetQueue = eventTargets
+        .to(fn, ["arn"])
+        .some((target) => isSet(() => target.props.deadLetterConfig?.arn));
       if (!hasDeadLetterQueue && !hasOnFailure && !hasTargetQueue) {
         reportViolation(
           `function "${fn.name}" is invoked asynchronously by ${[...new Set(invokers)].join(", ")} but keeps no failed ` +

@@ -4,7 +4,7 @@ import { actionCovers } from "./lib/iam-patterns";
 import { copyKnown, knownOrUndefined } from "./lib/known";
 import { forTypes } from "./lib/policy";
 import { awsTypes, s3BucketTypes } from "./lib/resource-types";
-import { findReferrers } from "./lib/stack";
+import { referrersOf } from "./lib/stack";
 
 const publicCannedAcls = ["public-read", "public-read-write", "authenticated-read"];
 const publicGroupUris = [
@@ -94,11 +94,9 @@ export const bucketPublicAccessBlock: StackValidationPolicy = {
     if (args.resources.some((resource) => resource.type === awsTypes.s3AccountPublicAccessBlock)) {
       return;
     }
+    const blocks = referrersOf(args.resources, awsTypes.s3BucketPublicAccessBlock, "bucket");
     for (const bucket of buckets(args.resources)) {
-      if (
-        findReferrers(args.resources, bucket, awsTypes.s3BucketPublicAccessBlock, "bucket", bucketKeys)
-          .length === 0
-      ) {
+      if (blocks.to(bucket, bucketKeys).length === 0) {
         reportViolation(
           `bucket "${bucket.name}" has no public access block; add an aws.s3.BucketPublicAccessBlock for it.`,
           bucket.urn,
@@ -138,8 +136,9 @@ export const bucketTlsOnly: StackValidationPolicy = {
   remediationSteps:
     'Add a bucket policy statement: Deny, Principal "*", Action "s3:*", the bucket and its objects, Condition `Bool: { "aws:SecureTransport": "false" }`.',
   validateStack: (args, reportViolation) => {
+    const bucketPolicies = referrersOf(args.resources, awsTypes.s3BucketPolicy, "bucket");
     for (const bucket of buckets(args.resources)) {
-      const policies = findReferrers(args.resources, bucket, awsTypes.s3BucketPolicy, "bucket", bucketKeys);
+      const policies = bucketPolicies.to(bucket, bucketKeys);
       const tlsOnly =
         documentDeniesInsecureTransport(() => bucket.props.policy) ||
         policies.some((policy) => documentDeniesInsecureTransport(() => policy.props.policy));
@@ -159,10 +158,13 @@ export const bucketVersioning: StackValidationPolicy = {
   enforcementLevel: "advisory",
   remediationSteps: 'Add an `aws.s3.BucketVersioning` with `versioningConfiguration: { status: "Enabled" }`.',
   validateStack: (args, reportViolation) => {
+    const versionings = [awsTypes.s3BucketVersioning, awsTypes.s3BucketVersioningV2].map((type) =>
+      referrersOf(args.resources, type, "bucket"),
+    );
     for (const bucket of buckets(args.resources)) {
       const inline = knownOrUndefined(() => bucket.props.versioning?.enabled) === true;
-      const separate = [awsTypes.s3BucketVersioning, awsTypes.s3BucketVersioningV2]
-        .flatMap((type) => findReferrers(args.resources, bucket, type, "bucket", bucketKeys))
+      const separate = versionings
+        .flatMap((versioning) => versioning.to(bucket, bucketKeys))
         .some(
           (versioning) =>
             knownOrUndefined(() => versioning.props.versioningConfiguration?.status) === "Enabled",

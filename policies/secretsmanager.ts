@@ -3,7 +3,7 @@ import { knownOrUndefined } from "./lib/known";
 import { forTypes } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 import { isSet } from "./lib/values";
-import { findReferrers } from "./lib/stack";
+import { referrersOf } from "./lib/stack";
 
 export const customerManagedKey: ResourceValidationPolicy = {
   name: "secretsmanager-customer-managed-key",
@@ -28,16 +28,11 @@ export const secretRotation: StackValidationPolicy = {
   enforcementLevel: "advisory",
   remediationSteps: "Add an `aws.secretsmanager.SecretRotation` with a rotation Lambda and a schedule.",
   validateStack: (args, reportViolation) => {
+    const secretRotations = referrersOf(args.resources, awsTypes.secretsManagerSecretRotation, "secretId");
     for (const secret of args.resources.filter(
       (resource) => resource.type === awsTypes.secretsManagerSecret,
     )) {
-      const rotations = findReferrers(
-        args.resources,
-        secret,
-        awsTypes.secretsManagerSecretRotation,
-        "secretId",
-        ["arn", "name"],
-      );
+      const rotations = secretRotations.to(secret, ["arn", "name"]);
       if (rotations.length === 0) {
         reportViolation(
           `secret "${secret.name}" never rotates; add an aws.secretsmanager.SecretRotation for it.`,
