@@ -6,7 +6,40 @@ import {
   isPartialActionWildcard,
   resourceScope,
 } from "../lib/iam-patterns";
+import { actionsCoveredBy } from "../lib/service-authorization";
 import { documentPolicy, quoteList } from "./document-policy";
+
+/**
+ * The cryptographic operations of a KMS key (AWS's term): the calls an AWS service makes to encrypt and
+ * decrypt with the key, none of which changes the key, its policy or its grants.
+ */
+const kmsCryptographicOperations = new Set([
+  "kms:encrypt",
+  "kms:decrypt",
+  "kms:reencryptfrom",
+  "kms:reencryptto",
+  "kms:generatedatakey",
+  "kms:generatedatakeywithoutplaintext",
+  "kms:generatedatakeypair",
+  "kms:generatedatakeypairwithoutplaintext",
+  "kms:describekey",
+  "kms:describecustomkeystores",
+]);
+
+/**
+ * The key policy templates AWS documents for CloudWatch Logs, CloudTrail, SNS and EventBridge grant their
+ * service principal `kms:GenerateDataKey*`, `kms:Encrypt*`, `kms:Describe*`: wildcards that cover only
+ * cryptographic operations (by AWS's list of KMS actions) are what those services need, not a gap.
+ */
+function isServiceCryptoWildcard(action: string, statement: Statement): boolean {
+  const covered = actionsCoveredBy(action);
+  return (
+    statement.principals.length > 0 &&
+    statement.principals.every((principal) => principal.type.toLowerCase() === "service") &&
+    covered.length > 0 &&
+    covered.every((name) => kmsCryptographicOperations.has(name))
+  );
+}
 
 /**
  * The statement AWS writes into every default key policy: the account root may do `kms:*` on the key, so
@@ -62,11 +95,12 @@ export const noPartialWildcardActions = documentPolicy({
   name: "iam-no-partial-wildcard-actions",
   description:
     "IAM documents should name exact actions: a partial wildcard such as `s3:Get*` also grants actions " +
-    "nobody reviewed, including ones AWS adds later.",
+    "nobody reviewed, including ones AWS adds later. In key policies, a service principal's wildcard that covers " +
+    "only cryptographic operations (`kms:GenerateDataKey*`, as AWS's templates write it) is accepted.",
   enforcementLevel: "advisory",
   remediationSteps: "Replace the wildcard with the exact actions, e.g. `s3:GetObject` instead of `s3:Get*`.",
   kinds: ["identity", "trust", "resource"],
-  check(statement, { document }) {
+  check(statement, { document, args }) {
     if (statement.effect !== "Allow") {
       return [];
     }
@@ -77,7 +111,11 @@ export const noPartialWildcardActions = documentPolicy({
     ) {
       return [];
     }
-    const partial = statement.actions.filter(isPartialActionWildcard);
+    const keyPolicy = document.kind === "resource" && keyPolicyTypes.includes(args.type);
+    const partial = statement.actions.filter(
+      (action) =>
+        isPartialActionWildcard(action) && !(keyPolicy && isServiceCryptoWildcard(action, statement)),
+    );
     return partial.length === 0
       ? []
       : [`Allow of ${quoteList(partial)} matches more actions than named; list the exact actions instead.`];

@@ -23,21 +23,94 @@ interface Config {
   restrictingConditionKeys: string[];
 }
 
+/** Keys whose values are account, organisation or network ids: a wildcard in one matches other owners. */
+const idKeys = new Set([
+  "aws:sourceaccount",
+  "aws:sourceowner",
+  "aws:principalaccount",
+  "kms:calleraccount",
+  "aws:sourceorgid",
+  "aws:principalorgid",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+]);
+/** Keys whose values are ARNs: they pin an owner only through a literal account id in the ARN. */
+const arnKeys = new Set(["aws:sourcearn", "aws:principalarn"]);
+/** Multi-valued keys: `ForAnyValue:` on them holds as soon as one of many values matches. */
+const multiValuedKeys = new Set(["aws:principalorgpaths", "aws:sourceorgpaths"]);
+/** Keys that pin the account a request comes from (what an S3 bucket ARN lacks). */
+const sourceAccountKeys = new Set(["aws:sourceaccount", "aws:sourceowner"]);
+
+const hasWildcard = (value: string) => /[*?]/.test(value);
+
 /**
- * A condition that narrows who the statement applies to: a listed key, compared with a positive operator
- * against values that are not all wildcards. `...IfExists` and `ForAllValues:` hold when the key is absent.
+ * Why a value of a restricting key leaves the statement open, or undefined when it pins the caller.
+ * `pinnedAccount` says whether another condition of the statement already pins the source account, which is
+ * what makes an S3 bucket ARN (no account in it, and bucket names can be re-registered by anyone) restrict.
  */
-function restricts(condition: Condition, keys: ReadonlySet<string>): boolean {
+function looseValue(key: string, value: string, pinnedAccount: boolean): string | undefined {
+  if (isUnknownMarker(value)) {
+    return undefined;
+  }
+  if (/^[*?]+$/.test(value)) {
+    return "matches every value";
+  }
+  if (idKeys.has(key) && hasWildcard(value)) {
+    return "has a wildcard, so it matches other accounts or organisations; compare the exact id with StringEquals";
+  }
+  if (arnKeys.has(key)) {
+    const parts = value.split(":");
+    if (parts[0] !== "arn" || parts.length < 6) {
+      return hasWildcard(value) ? "is a pattern, not an ARN with a fixed account" : undefined;
+    }
+    if (hasWildcard(parts[1]) || hasWildcard(parts[2])) {
+      return "leaves the partition or service open";
+    }
+    if (hasWildcard(parts[4])) {
+      return "has a wildcard in the account id, so it matches resources of any account";
+    }
+    if (parts[4] === "" && !pinnedAccount) {
+      return 'names no account (a bucket name can be registered by anyone); add StringEquals "aws:SourceAccount"';
+    }
+  }
+  if (multiValuedKeys.has(key) && !/^o-[a-z0-9]+\//.test(value)) {
+    return "does not start with a fixed organisation id";
+  }
+  return undefined;
+}
+
+/**
+ * Why a condition on a restricting key does not narrow who the statement applies to, or undefined when it
+ * does. Negated operators hold for every other value, `...IfExists` and `ForAllValues:` hold when the key is
+ * absent, `ForAnyValue:` on a multi-valued key holds when any one value matches, `Null` only tests presence.
+ */
+function notRestricting(condition: Condition, pinnedAccount: boolean): string | undefined {
   const operator = condition.operator.toLowerCase();
-  return (
-    keys.has(condition.key) &&
-    !operator.includes("not") &&
-    !operator.endsWith("ifexists") &&
-    !operator.startsWith("forallvalues:") &&
-    operator !== "null" &&
-    condition.values.length > 0 &&
-    condition.values.some((value) => isUnknownMarker(value) || !/^[*?]+$/.test(value))
-  );
+  if (operator.includes("not")) {
+    return "a negated operator matches every other value";
+  }
+  if (operator.endsWith("ifexists")) {
+    return "an ...IfExists operator also matches requests without the key";
+  }
+  if (operator.startsWith("forallvalues:")) {
+    return "ForAllValues: also matches requests without the key";
+  }
+  if (operator.startsWith("foranyvalue:") && multiValuedKeys.has(condition.key)) {
+    return "ForAnyValue: on a multi-valued key matches when any one value does; use aws:PrincipalOrgID with StringEquals";
+  }
+  if (operator === "null") {
+    return "Null only tests whether the key is present";
+  }
+  if (condition.values.length === 0) {
+    return "it lists no value";
+  }
+  for (const value of condition.values) {
+    const loose = looseValue(condition.key, value, pinnedAccount);
+    if (loose !== undefined) {
+      return `"${value}" ${loose}`;
+    }
+  }
+  return undefined;
 }
 
 function publicPrincipals(statement: Statement): string[] {
@@ -74,12 +147,23 @@ export const resourcePolicyNotPublic = documentPolicy<Config>({
       return [];
     }
     const keys = new Set(config.restrictingConditionKeys.map((key) => key.toLowerCase()));
-    if (statement.conditions.some((condition) => restricts(condition, keys))) {
-      return [];
+    const candidates = statement.conditions.filter((condition) => keys.has(condition.key));
+    const pinnedAccount = candidates.some(
+      (condition) => sourceAccountKeys.has(condition.key) && notRestricting(condition, false) === undefined,
+    );
+    const reasons: string[] = [];
+    for (const condition of candidates) {
+      const reason = notRestricting(condition, pinnedAccount);
+      if (reason === undefined) {
+        return [];
+      }
+      reasons.push(`${condition.operator} on "${condition.key}" does not restrict it (${reason})`);
     }
+    const detail = reasons.length === 0 ? "with no restricting condition" : `where ${reasons.join("; ")}`;
     return [
-      `Allow to public principal ${principals.join(", ")} with no restricting condition opens the resource to ` +
-        "every AWS account; name the principal or add a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+      `Allow to public principal ${principals.join(", ")} ${detail}, which opens the resource to every AWS ` +
+        "account; name the principal or pin it with StringEquals/ArnEquals on aws:SourceAccount, aws:SourceArn " +
+        "(with a literal account id) or aws:PrincipalOrgID.",
     ];
   },
 });

@@ -1,20 +1,7 @@
 import { resourceScope } from "../lib/iam-patterns";
 import { stringListSetting } from "../lib/policy";
+import { onlyAcceptsStar } from "../lib/service-authorization";
 import { documentPolicy, quoteList } from "./document-policy";
-
-/** Actions that only accept `Resource: "*"`: AWS offers no ARN to scope them to. */
-export const defaultStarOnlyActions = [
-  "ecr:GetAuthorizationToken",
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  "xray:GetSamplingRules",
-  "xray:GetSamplingTargets",
-  "xray:GetSamplingStatisticSummaries",
-  "cloudwatch:PutMetricData",
-  "sts:GetCallerIdentity",
-  "logs:DescribeLogGroups",
-  "cloudtrail:DescribeTrails",
-];
 
 interface Config {
   starOnlyActions: string[];
@@ -34,8 +21,8 @@ export const noWildcardResources = documentPolicy<Config>({
   configSchema: {
     properties: {
       starOnlyActions: stringListSetting(
-        'Actions allowed on Resource "*" because AWS offers no resource ARN for them.',
-        defaultStarOnlyActions,
+        'Actions allowed on Resource "*" in addition to those AWS\'s service authorization data lists as "*"-only.',
+        [],
       ),
     },
   },
@@ -43,8 +30,10 @@ export const noWildcardResources = documentPolicy<Config>({
     if (statement.effect !== "Allow") {
       return [];
     }
-    const starOnly = new Set(config.starOnlyActions.map((action) => action.toLowerCase()));
-    const scopedActions = statement.actions.filter((action) => !starOnly.has(action.toLowerCase()));
+    const extra = new Set(config.starOnlyActions.map((action) => action.toLowerCase()));
+    const scopedActions = statement.actions.filter(
+      (action) => !extra.has(action.toLowerCase()) && !onlyAcceptsStar(action),
+    );
     if (scopedActions.length === 0) {
       return [];
     }

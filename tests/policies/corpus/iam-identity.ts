@@ -247,7 +247,8 @@ export const identityCases: ResourceCase[] = [
         Statement: [
           allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"),
           allow("ecr:GetAuthorizationToken", "*"),
-          allow("cloudwatch:PutMetricData", ["*"]),
+          allow(["ec2:DescribeInstances", "EC2:DescribeSecurityGroups", "sts:GetCallerIdentity"], ["*"]),
+          allow(["logs:DescribeLogGroups", "cloudtrail:DescribeTrails", "s3:ListAllMyBuckets"], "*"),
         ],
       }),
     ),

@@ -7,6 +7,8 @@ import { identityCases } from "./iam-identity";
 import { resourcePolicyCases } from "./iam-resource";
 import { trustCases } from "./iam-trust";
 import { stackCases } from "./stacks";
+import { awsTemplateCases } from "./aws-templates";
+import { weakConditionCases } from "./weak-conditions";
 
 export type { ResourceCase, StackCase };
 
@@ -18,6 +20,8 @@ export const resourceCases: readonly ResourceCase[] = [
   ...computeCases,
   ...dataCases,
   ...edgeCases,
+  ...weakConditionCases,
+  ...awsTemplateCases,
 ];
 
 export { stackCases };
