@@ -3,9 +3,14 @@
  * (Lambda, report job, local server, tests) gets its object graph here, so there is one wiring.
  */
 import type { ApiConfig } from "./config";
-import { documentClient, s3Client, secretsManagerClient } from "./aws/clients";
+import { processClients, type AwsClients } from "./aws/clients";
 import type { AppDependencies } from "./http/create-app";
-import { createLogger, loggerAuditSink, type AppLogger, type AuditSink } from "./observability/logger";
+import {
+  createLogger,
+  loggerAuditSink,
+  type AppLogger,
+  type AuditSink,
+} from "./observability/logger";
 import { createEmfMetrics, type ShopMetrics } from "./observability/metrics";
 import { LoginAttemptRepository } from "./repositories/login-attempt-repository";
 import { OrderRepository } from "./repositories/order-repository";
@@ -20,7 +25,11 @@ import { OrderService } from "./services/order-service";
 import { PasswordHasher } from "./services/password-hasher";
 import { ProductService } from "./services/product-service";
 import { ReportService } from "./services/report-service";
-import { secretsManagerSigningKey, staticSigningKey, type SigningKeyProvider } from "./services/signing-key";
+import {
+  secretsManagerSigningKey,
+  staticSigningKey,
+  type SigningKeyProvider,
+} from "./services/signing-key";
 import { TokenService } from "./services/token-service";
 
 export interface ContainerOverrides {
@@ -29,18 +38,29 @@ export interface ContainerOverrides {
   readonly metrics?: ShopMetrics;
   readonly now?: () => Date;
   readonly swaggerUiDir?: string;
+  /** Other AWS clients than the process's own (the fault-injection tests point them at a proxy). */
+  readonly clients?: AwsClients;
 }
 
-function signingKeyFor(config: ApiConfig): SigningKeyProvider {
-  if (config.jwt.secretArn) return secretsManagerSigningKey(config.jwt.secretArn, secretsManagerClient);
+function signingKeyFor(
+  config: ApiConfig,
+  secretsManagerClient: AwsClients["secretsManagerClient"],
+): SigningKeyProvider {
+  if (config.jwt.secretArn)
+    return secretsManagerSigningKey(config.jwt.secretArn, secretsManagerClient);
   return staticSigningKey(config.jwt.secret!);
 }
 
-export function createDependencies(config: ApiConfig, overrides: ContainerOverrides = {}): AppDependencies {
+export function createDependencies(
+  config: ApiConfig,
+  overrides: ContainerOverrides = {},
+): AppDependencies {
   const now = overrides.now ?? (() => new Date());
   const logger = overrides.logger ?? createLogger(config.serviceName);
   const metrics = overrides.metrics ?? createEmfMetrics(config.serviceName);
   const names = config.tableNames;
+  const { documentClient, s3Client, secretsManagerClient } =
+    overrides.clients ?? processClients;
 
   const orderRepository = new OrderRepository(
     documentClient,
@@ -48,8 +68,11 @@ export function createDependencies(config: ApiConfig, overrides: ContainerOverri
     names.products,
     names.idempotencyKeys,
   );
-  const productRepository = new ProductRepository(documentClient, names.products);
-  const signingKey = signingKeyFor(config);
+  const productRepository = new ProductRepository(
+    documentClient,
+    names.products,
+  );
+  const signingKey = signingKeyFor(config, secretsManagerClient);
   const cursors = new CursorCodec(signingKey);
   const tokens = new TokenService(signingKey, config.jwt);
 
@@ -57,8 +80,15 @@ export function createDependencies(config: ApiConfig, overrides: ContainerOverri
     tokens,
     auth: new AuthService({
       users: new UserRepository(documentClient, names.users),
-      sessions: new SessionRepository(documentClient, names.sessions, names.refreshTokens),
-      loginAttempts: new LoginAttemptRepository(documentClient, names.loginAttempts),
+      sessions: new SessionRepository(
+        documentClient,
+        names.sessions,
+        names.refreshTokens,
+      ),
+      loginAttempts: new LoginAttemptRepository(
+        documentClient,
+        names.loginAttempts,
+      ),
       passwords: new PasswordHasher(config.passwordScryptLogN),
       tokens,
       metrics,
@@ -66,15 +96,23 @@ export function createDependencies(config: ApiConfig, overrides: ContainerOverri
       now,
     }),
     products: new ProductService(productRepository, cursors, now),
-    orders: new OrderService(orderRepository, productRepository, cursors, metrics, now),
+    orders: new OrderService(
+      orderRepository,
+      productRepository,
+      cursors,
+      metrics,
+      now,
+    ),
     reports: new ReportService(
       new WeeklyOrderReader(documentClient, names.orders),
       new ReportStore(s3Client, config.reportsBucket),
       now,
     ),
     logger,
+    metrics,
     audit: overrides.audit ?? loggerAuditSink(logger),
-    swaggerUiDir: overrides.swaggerUiDir ?? config.swaggerUiDir ?? defaultSwaggerUiDir(),
+    swaggerUiDir:
+      overrides.swaggerUiDir ?? config.swaggerUiDir ?? defaultSwaggerUiDir(),
   };
 }
 

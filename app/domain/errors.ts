@@ -91,3 +91,33 @@ export class TooManyRequestsError extends AppError {
     super(detail);
   }
 }
+
+/** The classes of dependency a problem `type` may name: what a client can act on, not which product it is. */
+export type Dependency = "database" | "object-storage" | "secret-store";
+export type DependencyFailure = "throttled" | "timeout" | "unavailable" | "network";
+
+/**
+ * A dependency is throttling, failing, unreachable or too slow: the request may well succeed later, so it
+ * is a 503 with Retry-After, never a 500. `operation` and `cause` are for the log only.
+ */
+export class DependencyUnavailableError extends AppError {
+  readonly status = 503;
+  readonly slug: string;
+  readonly title = "Service temporarily unavailable";
+
+  constructor(
+    readonly dependency: Dependency,
+    readonly failure: DependencyFailure,
+    readonly operation: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      failure === "throttled"
+        ? `The ${dependency.replace("-", " ")} is busy; retry after the time in Retry-After`
+        : `The ${dependency.replace("-", " ")} is not answering; retry after the time in Retry-After`,
+    );
+    if (options?.cause !== undefined) this.cause = options.cause;
+    this.slug = `${dependency}-unavailable`;
+  }
+}

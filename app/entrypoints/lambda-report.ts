@@ -9,7 +9,7 @@ import type { WeeklyReport } from "../domain/models";
 import { createLogger } from "../observability/logger";
 import { ReportStore } from "../repositories/report-store";
 import { WeeklyOrderReader } from "../repositories/weekly-order-reader";
-import { ReportService } from "../services/report-service";
+import { jobReportWrite, ReportService } from "../services/report-service";
 
 const config = loadReportJobConfig();
 const logger = createLogger(config.serviceName);
@@ -23,7 +23,15 @@ export async function handler(event: { week?: unknown } | null | undefined): Pro
   if (event?.week !== undefined && !requested) {
     throw new Error(`Invalid week ${JSON.stringify(event.week)}: expected an ISO week such as 2026-W07`);
   }
-  const report = await reports.generate(requested ?? reports.lastWeek());
+  const range = requested ?? reports.lastWeek();
+  let report: WeeklyReport;
+  try {
+    report = await reports.generate(range, jobReportWrite);
+  } catch (error) {
+    // Failing the invocation is what makes it loud: Lambda retries it, then the dead-letter queue alarms.
+    logger.error("Weekly report not written", { week: range.week, error: error as Error });
+    throw error;
+  }
   logger.info("Weekly report written", {
     week: report.week,
     location: report.location,

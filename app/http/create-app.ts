@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import type { AppLogger, AuditSink } from "../observability/logger";
+import type { ShopMetrics } from "../observability/metrics";
 import type { AuthService } from "../services/auth-service";
 import type { OrderService } from "../services/order-service";
 import type { ProductService } from "../services/product-service";
@@ -10,6 +11,7 @@ import { auditTrail, rememberMountPath } from "./middleware/audit";
 import { correlationId } from "./middleware/correlation-id";
 import { errorHandler, notFound } from "./middleware/error-handler";
 import { jsonBody } from "./middleware/json-body";
+import { requestDeadline } from "./middleware/request-deadline";
 import { strictUrl } from "./middleware/strict-url";
 import { operationRoutes } from "./routes/operation-routes";
 
@@ -20,6 +22,7 @@ export interface AppDependencies {
   readonly orders: OrderService;
   readonly reports: ReportService;
   readonly logger: AppLogger;
+  readonly metrics: ShopMetrics;
   readonly audit: AuditSink;
   readonly swaggerUiDir: string;
 }
@@ -56,6 +59,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(strictUrl());
   app.use(auditTrail(deps.audit));
   app.use(jsonBody());
+  app.use(requestDeadline());
 
   const mount = (path: string, load: () => Promise<Router>) =>
     app.use(path, rememberMountPath(path), lazyRouter(load));
@@ -70,6 +74,6 @@ export function createApp(deps: AppDependencies): Express {
   );
 
   app.use(notFound());
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, deps.metrics));
   return app;
 }

@@ -7,8 +7,12 @@ import * as schemas from "./schemas";
 
 type Json = Record<string, unknown>;
 
-const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema: ref(schema) } } });
+const ref = (schema: z.ZodType) => ({
+  $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}`,
+});
+const json = (schema: z.ZodType) => ({
+  content: { "application/json": { schema: ref(schema) } },
+});
 
 const problem = (description: string) => ({
   description,
@@ -30,13 +34,25 @@ function queryParameters(schema: z.ZodObject): Json[] {
   }));
 }
 
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const idParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  schema: { type: "string", format: "uuid" },
+};
 
 function operation(summary: string, responses: Json, extra: Json = {}): Json {
   return {
     summary,
     ...extra,
-    responses: { ...responses, "400": problem("Invalid request"), default: problem("Error") },
+    responses: {
+      ...responses,
+      "400": problem("Invalid request"),
+      "503": problem(
+        "A dependency is unavailable or slow; retry after the Retry-After header's seconds",
+      ),
+      default: problem("Error"),
+    },
   };
 }
 
@@ -47,8 +63,16 @@ export function buildOpenApiDocument(): Json {
   }) as { schemas: Record<string, Json> };
   for (const component of Object.values(components)) delete component.$id;
 
-  const body = (schema: z.ZodType) => ({ requestBody: { required: true, ...json(schema) } });
+  const body = (schema: z.ZodType) => ({
+    requestBody: { required: true, ...json(schema) },
+  });
   const authed = (extra: Json = {}) => ({ security: bearer, ...extra });
+  const idempotencyKeyParameter = {
+    name: "Idempotency-Key",
+    in: "header",
+    required: false,
+    schema: z.toJSONSchema(schemas.IdempotencyKey),
+  };
 
   return {
     openapi: "3.1.0",
@@ -60,14 +84,21 @@ export function buildOpenApiDocument(): Json {
     },
     components: {
       schemas: components,
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+      },
     },
     paths: {
-      "/health": { get: operation("Liveness", { "200": { description: "Up" } }) },
+      "/health": {
+        get: operation("Liveness", { "200": { description: "Up" } }),
+      },
       "/auth/register": {
         post: operation(
           "Create a customer account",
-          { "201": { description: "Created", ...json(schemas.User) }, "409": problem("Email taken") },
+          {
+            "201": { description: "Created", ...json(schemas.User) },
+            "409": problem("Email taken"),
+          },
           body(schemas.RegisterRequest),
         ),
       },
@@ -102,7 +133,10 @@ export function buildOpenApiDocument(): Json {
       "/auth/me": {
         get: operation(
           "The caller's account",
-          { "200": { description: "Account", ...json(schemas.Me) }, "401": problem("Not authenticated") },
+          {
+            "200": { description: "Account", ...json(schemas.Me) },
+            "401": problem("Not authenticated"),
+          },
           authed(),
         ),
       },
@@ -130,12 +164,18 @@ export function buildOpenApiDocument(): Json {
         }),
         patch: operation(
           "Change a product (admin)",
-          { "200": { description: "Updated", ...json(schemas.Product) }, "404": problem("No such product") },
+          {
+            "200": { description: "Updated", ...json(schemas.Product) },
+            "404": problem("No such product"),
+          },
           authed(body(schemas.UpdateProductRequest)),
         ),
         delete: operation(
           "Delete a product (admin)",
-          { "204": { description: "Deleted" }, "404": problem("No such product") },
+          {
+            "204": { description: "Deleted" },
+            "404": problem("No such product"),
+          },
           authed(),
         ),
       },
@@ -154,14 +194,7 @@ export function buildOpenApiDocument(): Json {
           },
           authed({
             ...body(schemas.CreateOrderRequest),
-            parameters: [
-              {
-                name: "Idempotency-Key",
-                in: "header",
-                required: false,
-                schema: z.toJSONSchema(schemas.IdempotencyKey),
-              },
-            ],
+            parameters: [idempotencyKeyParameter],
           }),
         ),
       },
@@ -169,7 +202,10 @@ export function buildOpenApiDocument(): Json {
         parameters: [idParameter],
         get: operation(
           "Get an order",
-          { "200": { description: "The order", ...json(schemas.Order) }, "404": problem("No such order") },
+          {
+            "200": { description: "The order", ...json(schemas.Order) },
+            "404": problem("No such order"),
+          },
           authed(),
         ),
       },
@@ -178,11 +214,15 @@ export function buildOpenApiDocument(): Json {
         post: operation(
           "Cancel an order",
           {
-            "200": { description: "Cancelled", ...json(schemas.Order) },
+            "200": {
+              description:
+                "Cancelled (or replayed for a repeated Idempotency-Key)",
+              ...json(schemas.Order),
+            },
             "409": problem("Already cancelled"),
             "404": problem("No such order"),
           },
-          authed(),
+          authed({ parameters: [idempotencyKeyParameter] }),
         ),
       },
       "/admin/reports/weekly": {
@@ -192,7 +232,12 @@ export function buildOpenApiDocument(): Json {
             "200": { description: "The report", ...json(schemas.WeeklyReport) },
             "403": problem("Not an admin"),
           },
-          authed({ requestBody: { required: false, ...json(schemas.WeeklyReportRequest) } }),
+          authed({
+            requestBody: {
+              required: false,
+              ...json(schemas.WeeklyReportRequest),
+            },
+          }),
         ),
       },
     },

@@ -3,13 +3,22 @@
  * each line into metric data points, so no PutMetricData call and no IAM permission is needed.
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Dependency, DependencyFailure } from "../domain/errors";
 
 export interface ShopMetrics {
   orderPlaced(totalCents: number): void;
   loginFailed(): void;
+  /** A request answered 503 because a dependency failed. */
+  dependencyUnavailable(
+    dependency: Dependency,
+    failure: DependencyFailure,
+  ): void;
 }
 
 export const METRICS_NAMESPACE = "Shop";
+
+/** The metric of `dependencyUnavailable` (dimension `dependency`, besides `service`); Monitoring alarms on it. */
+export const DEPENDENCY_UNAVAILABLE_METRIC = "DependencyUnavailable";
 
 export function createEmfMetrics(serviceName: string): ShopMetrics {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
@@ -22,6 +31,14 @@ export function createEmfMetrics(serviceName: string): ShopMetrics {
     loginFailed() {
       metrics.addMetric("FailedLogins", MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
+    },
+    dependencyUnavailable(dependency, failure) {
+      // One series per dependency class (three), so Monitoring's alarm can sum them in one metric-math
+      // alarm (at most 10 metrics); how it failed is metadata on the line, searchable in the logs.
+      const single = metrics.singleMetric();
+      single.addDimension("dependency", dependency);
+      single.addMetadata("failure", failure);
+      single.addMetric(DEPENDENCY_UNAVAILABLE_METRIC, MetricUnit.Count, 1);
     },
   };
 }

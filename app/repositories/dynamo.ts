@@ -1,8 +1,9 @@
 /**
  * What every repository shares: the lazily created document client, the lazily loaded command classes,
- * and the translation of DynamoDB's conditional and transactional failures into plain values.
+ * the time budget of each kind of call, and the translation of DynamoDB's conditional and transactional failures into plain values.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { callOptions, timeBudgets } from "../aws/time-budgets";
 import { once } from "../once";
 
 export type DocumentClientProvider = () => Promise<DynamoDBDocumentClient>;
@@ -11,6 +12,13 @@ export type Item = Record<string, unknown>;
 
 /** The command classes of `@aws-sdk/lib-dynamodb`, loaded on first use. */
 export const commands = once(() => import("../aws/sdk/dynamodb"));
+
+/** The `send` options of each call path (app/aws/time-budgets.ts): every DynamoDB call passes one. */
+export const budgets = {
+  read: () => callOptions(timeBudgets.dynamodb.read),
+  write: () => callOptions(timeBudgets.dynamodb.write),
+  transaction: () => callOptions(timeBudgets.dynamodb.transaction),
+};
 
 export function isConditionalCheckFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === "ConditionalCheckFailedException";

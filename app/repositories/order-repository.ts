@@ -7,6 +7,7 @@ import {
   type DocumentClientProvider,
   type Item,
   type KeyPage,
+  budgets,
 } from "./dynamo";
 
 const BY_USER = tables.orders.globalSecondaryIndexes[0].name;
@@ -72,29 +73,26 @@ export class OrderRepository {
         ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
       },
     }));
-    const orderPut = { Put: { TableName: this.ordersTable, Item: { ...orderItem(order), week } } };
-    const idempotencyPut = idempotency
-      ? [
-          {
-            Put: {
-              TableName: this.idempotencyTable,
-              Item: { ...idempotency },
-              ConditionExpression: "attribute_not_exists(#key) OR expiresAt <= :now",
-              ExpressionAttributeNames: { "#key": "key" },
-              // TTL deletes expired records late; until then an expired record must not block its key.
-              ExpressionAttributeValues: { ":now": Math.floor(Date.parse(order.createdAt) / 1000) },
-            },
-          },
-        ]
-      : [];
+    // The order id is new, so the condition fails only when this very transaction already committed: the
+    // SDK retried it after a timeout that came after the commit, and DynamoDB did not recognise the retry.
+    const orderPut = {
+      Put: {
+        TableName: this.ordersTable,
+        Item: { ...orderItem(order), week },
+        ConditionExpression: "attribute_not_exists(orderId)",
+      },
+    };
+    const idempotencyPut = idempotency ? [this.idempotencyPut(idempotency, order.createdAt)] : [];
     try {
       await db.send(
         new TransactWriteCommand({ TransactItems: [...stockUpdates, orderPut, ...idempotencyPut] }),
+        budgets.transaction(),
       );
       return { kind: "placed" };
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
+      if (reasons[decrements.length]?.Code === "ConditionalCheckFailed") return { kind: "placed" };
       const short: string[] = [];
       // DynamoDB returns the failing item (ReturnValuesOnConditionCheckFailure); DynamoDB Local does
       // not, and then the caller's retry re-reads the products and finds the cause itself.
@@ -118,6 +116,7 @@ export class OrderRepository {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
       new GetCommand({ TableName: this.ordersTable, Key: { orderId: id }, ConsistentRead: true }),
+      budgets.read(),
     );
     return item ? toOrder(item) : undefined;
   }
@@ -135,6 +134,7 @@ export class OrderRepository {
         Limit: limit + 1,
         ExclusiveStartKey: startKey,
       }),
+      budgets.read(),
     );
     return toKeyPage(
       result.Items,
@@ -144,11 +144,17 @@ export class OrderRepository {
     );
   }
 
-  /** Marks the order cancelled and puts its stock back, in one transaction. */
+  /**
+   * Marks the order cancelled and puts its stock back, in one transaction, with the idempotency record
+   * when there is one. `attemptId` is stored on the order so that a retried transaction that finds the order
+   * already cancelled can tell its own earlier commit from someone else's cancellation.
+   */
   async cancel(
     orderId: string,
     restock: readonly { productId: string; quantity: number }[],
     cancelledAt: string,
+    attemptId: string,
+    idempotency?: IdempotencyRecord,
   ): Promise<CancelOutcome> {
     const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
     try {
@@ -159,13 +165,14 @@ export class OrderRepository {
               Update: {
                 TableName: this.ordersTable,
                 Key: { orderId },
-                UpdateExpression: "SET #status = :cancelled, cancelledAt = :now",
+                UpdateExpression: "SET #status = :cancelled, cancelledAt = :now, cancelAttempt = :attempt",
                 ConditionExpression: "#status = :placed",
                 ExpressionAttributeNames: { "#status": "status" },
                 ExpressionAttributeValues: {
                   ":cancelled": "CANCELLED",
                   ":placed": "PLACED",
                   ":now": cancelledAt,
+                  ":attempt": attemptId,
                 },
               },
             },
@@ -179,8 +186,10 @@ export class OrderRepository {
                 ExpressionAttributeValues: { ":quantity": line.quantity, ":now": cancelledAt },
               },
             })),
+            ...(idempotency ? [this.idempotencyPut(idempotency, cancelledAt)] : []),
           ],
         }),
+        budgets.transaction(),
       );
       return { kind: "cancelled" };
     } catch (error) {
@@ -190,10 +199,39 @@ export class OrderRepository {
     }
   }
 
+  private idempotencyPut(record: IdempotencyRecord, now: string) {
+    return {
+      Put: {
+        TableName: this.idempotencyTable,
+        Item: { ...record },
+        ConditionExpression: "attribute_not_exists(#key) OR expiresAt <= :now",
+        ExpressionAttributeNames: { "#key": "key" },
+        // TTL deletes expired records late; until then an expired record must not block its key.
+        ExpressionAttributeValues: { ":now": Math.floor(Date.parse(now) / 1000) },
+      },
+    };
+  }
+
+  /** Whether the order's cancellation was committed by the cancel attempt `attemptId`. */
+  async cancelledBy(orderId: string, attemptId: string): Promise<boolean> {
+    const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
+    const { Item: item } = await db.send(
+      new GetCommand({
+        TableName: this.ordersTable,
+        Key: { orderId },
+        ConsistentRead: true,
+        ProjectionExpression: "cancelAttempt",
+      }),
+      budgets.read(),
+    );
+    return item?.cancelAttempt === attemptId;
+  }
+
   async getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
       new GetCommand({ TableName: this.idempotencyTable, Key: { key }, ConsistentRead: true }),
+      budgets.read(),
     );
     return item as IdempotencyRecord | undefined;
   }

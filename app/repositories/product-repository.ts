@@ -7,6 +7,7 @@ import {
   type DocumentClientProvider,
   type Item,
   type KeyPage,
+  budgets,
 } from "./dynamo";
 
 export type ProductChanges = Partial<
@@ -29,6 +30,7 @@ export class ProductRepository {
         Item: toItem(product),
         ConditionExpression: "attribute_not_exists(productId)",
       }),
+      budgets.write(),
     );
   }
 
@@ -36,6 +38,7 @@ export class ProductRepository {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
       new GetCommand({ TableName: this.tableName, Key: { productId: id } }),
+      budgets.read(),
     );
     return item ? toProduct(item) : undefined;
   }
@@ -48,6 +51,7 @@ export class ProductRepository {
     for (let attempt = 0; keys.length > 0; attempt++) {
       const result = await db.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        budgets.read(),
       );
       for (const item of result.Responses?.[this.tableName] ?? [])
         found.set(String(item.productId), toProduct(item));
@@ -70,6 +74,7 @@ export class ProductRepository {
           Limit: options.limit + 1,
           ExclusiveStartKey: options.startKey,
         }),
+        budgets.read(),
       );
       return toKeyPage(
         result.Items,
@@ -84,6 +89,7 @@ export class ProductRepository {
         Limit: options.limit + 1,
         ExclusiveStartKey: options.startKey,
       }),
+      budgets.read(),
     );
     return toKeyPage(result.Items, options.limit, (i) => ({ productId: i.productId }), toProduct);
   }
@@ -106,6 +112,7 @@ export class ProductRepository {
           ),
           ReturnValues: "ALL_NEW",
         }),
+        budgets.write(),
       );
       return Attributes ? toProduct(Attributes) : undefined;
     } catch (error) {
@@ -124,6 +131,7 @@ export class ProductRepository {
           Key: { productId: id },
           ConditionExpression: "attribute_exists(productId)",
         }),
+        budgets.write(),
       );
       return true;
     } catch (error) {

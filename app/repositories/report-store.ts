@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { callOptions, timeBudgets, type CallBudget } from "../aws/time-budgets";
 import { once } from "../once";
 
 const s3Commands = once(() => import("../aws/sdk/s3"));
@@ -15,7 +16,12 @@ export class ReportStore {
     return `s3://${this.bucket}/${this.keyOf(week)}`;
   }
 
-  async save(week: string, report: unknown): Promise<void> {
+  /**
+   * Writes the whole report in one PutObject: S3 stores an object completely or not at all, so a failed
+   * or abandoned write never leaves a partial report behind. `budget`: the API's by default; the report
+   * job passes its own, more patient one.
+   */
+  async save(week: string, report: unknown, budget: CallBudget = timeBudgets.s3.reportWrite): Promise<void> {
     const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), s3Commands()]);
     await s3.send(
       new PutObjectCommand({
@@ -24,6 +30,7 @@ export class ReportStore {
         Body: JSON.stringify(report, null, 2),
         ContentType: "application/json",
       }),
+      callOptions(budget),
     );
   }
 

@@ -1,6 +1,6 @@
 import { reportTableAccess } from "../data/tables";
 import type { Order } from "../domain/models";
-import { commands, type DocumentClientProvider, type Item } from "./dynamo";
+import { budgets, commands, type DocumentClientProvider, type Item } from "./dynamo";
 import { toOrder } from "./order-repository";
 
 /**
@@ -27,6 +27,7 @@ export class WeeklyOrderReader {
           Limit: this.pageSize,
           ExclusiveStartKey: startKey,
         }),
+        budgets.read(),
       );
       yield (result.Items ?? []).map(toOrder);
       startKey = result.LastEvaluatedKey;

@@ -59,7 +59,13 @@ export class OrderService {
         .map((line) => line.productId);
       if (unknown.length > 0) throw new UnprocessableError(`Unknown product(s): ${unknown.join(", ")}`);
       const short = request.items.filter((line) => catalogue.get(line.productId)!.stock < line.quantity);
-      if (short.length > 0) throw new InsufficientStockError(short.map((line) => line.productId));
+      if (short.length > 0) {
+        // The stock may be short because of this very order: an earlier attempt with the same key that
+        // committed after the record was read (its answer lost to a timeout). That is a replay, not a 409.
+        const replay = recordKey ? await this.replay(recordKey, requestHash) : undefined;
+        if (replay) return replay;
+        throw new InsufficientStockError(short.map((line) => line.productId));
+      }
 
       const lines: OrderLine[] = request.items.map((line) => {
         const product = catalogue.get(line.productId)!;
@@ -94,8 +100,11 @@ export class OrderService {
         case "placed":
           this.metrics.orderPlaced(order.totalCents);
           return { status: 201, body: order, replayed: false };
-        case "insufficient-stock":
+        case "insufficient-stock": {
+          const replay = recordKey ? await this.replay(recordKey, requestHash) : undefined;
+          if (replay) return replay;
           throw new InsufficientStockError(outcome.productIds);
+        }
         case "retry":
           if (!outcome.idempotencyKeyTaken) await backoff(attempt);
       }
@@ -126,16 +135,49 @@ export class OrderService {
     return order;
   }
 
-  async cancel(principal: Principal, id: string): Promise<Order> {
+  /**
+   * Cancels the order and restores its stock. With an Idempotency-Key, a retry after a lost answer gets
+   * the original 200 instead of a 409; without one, a retry of the transaction (by the SDK, after a timeout)
+   * that finds its own earlier commit still answers 200.
+   */
+  async cancel(principal: Principal, id: string, idempotencyKey?: string): Promise<Order> {
+    const recordKey = idempotencyKey === undefined ? undefined : `${principal.userId}#${idempotencyKey}`;
+    const requestHash = createHash("sha256")
+      .update(JSON.stringify(["cancel", id]))
+      .digest("base64url");
+    const alreadyCancelled = async () => {
+      const replay = recordKey ? await this.replay(recordKey, requestHash) : undefined;
+      if (replay) return replay.body;
+      throw new ConflictError("The order is already cancelled");
+    };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (recordKey) {
+        const replay = await this.replay(recordKey, requestHash);
+        if (replay) return replay.body;
+      }
       const order = await this.get(principal, id);
-      if (order.status === "CANCELLED") throw new ConflictError("The order is already cancelled");
+      if (order.status === "CANCELLED") return alreadyCancelled();
       const stillSold = await this.products.getMany(order.items.map((line) => line.productId));
       const restock = order.items.filter((line) => stillSold.has(line.productId));
-      const cancelledAt = this.now().toISOString();
-      const outcome = await this.orders.cancel(order.id, restock, cancelledAt);
-      if (outcome.kind === "cancelled") return { ...order, status: "CANCELLED", cancelledAt };
-      if (outcome.kind === "not-placed") throw new ConflictError("The order is already cancelled");
+      const now = this.now();
+      const cancelledAt = now.toISOString();
+      const cancelled: Order = { ...order, status: "CANCELLED", cancelledAt };
+      const attemptId = randomUUID();
+      const record: IdempotencyRecord | undefined = recordKey
+        ? {
+            key: recordKey,
+            requestHash,
+            status: 200,
+            body: JSON.stringify(cancelled),
+            expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          }
+        : undefined;
+      const outcome = await this.orders.cancel(order.id, restock, cancelledAt, attemptId, record);
+      if (outcome.kind === "cancelled") return cancelled;
+      if (outcome.kind === "not-placed") {
+        if (await this.orders.cancelledBy(order.id, attemptId)) return cancelled;
+        return alreadyCancelled();
+      }
       await backoff(attempt);
     }
     throw new ConflictError("The order changed while it was being cancelled; please retry");

@@ -2,6 +2,28 @@ import { isoWeekRangeOf, previousIsoWeek, type IsoWeekRange } from "../domain/is
 import type { WeeklyReport } from "../domain/models";
 import type { WeeklyOrderReader } from "../repositories/weekly-order-reader";
 import type { ReportStore } from "../repositories/report-store";
+import { timeBudgets, type CallBudget } from "../aws/time-budgets";
+
+/** How patiently a report is written: each attempt's S3 budget, and whole-write attempts with backoff. */
+export interface ReportWritePolicy {
+  readonly budget: CallBudget;
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
+/** The API's: one write (itself retried by the SDK), so the admin's request ends within the function timeout. */
+export const apiReportWrite: ReportWritePolicy = {
+  budget: timeBudgets.s3.reportWrite,
+  attempts: 1,
+  backoffMs: 0,
+};
+
+/** The scheduled job's: it has minutes, and a missing report is only noticed a week later. */
+export const jobReportWrite: ReportWritePolicy = {
+  budget: timeBudgets.reportJob.write,
+  attempts: timeBudgets.reportJob.writeAttempts,
+  backoffMs: timeBudgets.reportJob.writeBackoffMs,
+};
 
 const TOP_PRODUCTS = 10;
 
@@ -24,7 +46,12 @@ export class ReportService {
     return previousIsoWeek(this.now());
   }
 
-  async generate(range: IsoWeekRange): Promise<WeeklyReport> {
+  /**
+   * Builds the whole report in memory, then writes it in one object: a failure while reading the week or
+   * writing the object leaves no report, never a partial one, and is thrown to the caller (the API answers
+   * 503, the job fails its invocation, which alarms).
+   */
+  async generate(range: IsoWeekRange, write: ReportWritePolicy = apiReportWrite): Promise<WeeklyReport> {
     let orderCount = 0;
     let cancelledCount = 0;
     let unitsSold = 0;
@@ -78,7 +105,18 @@ export class ReportService {
       generatedAt: this.now().toISOString(),
       location: this.store.locationOf(range.week),
     };
-    await this.store.save(range.week, report);
+    await this.save(report, write);
     return report;
+  }
+
+  private async save(report: WeeklyReport, write: ReportWritePolicy): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.save(report.week, report, write.budget);
+      } catch (error) {
+        if (attempt >= write.attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, write.backoffMs * attempt));
+      }
+    }
   }
 }

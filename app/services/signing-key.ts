@@ -1,5 +1,6 @@
 import { hkdfSync } from "node:crypto";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { callOptions, timeBudgets } from "../aws/time-budgets";
 import { once } from "../once";
 
 const secretsManagerCommands = once(() => import("../aws/sdk/secrets-manager"));
@@ -24,7 +25,10 @@ export function secretsManagerSigningKey(
   let cached: { key: Promise<Buffer>; fetchedAt: number } | undefined;
   const fetchKey = async (): Promise<Buffer> => {
     const [sm, { GetSecretValueCommand }] = await Promise.all([client(), secretsManagerCommands()]);
-    const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const { SecretString } = await sm.send(
+      new GetSecretValueCommand({ SecretId: secretArn }),
+      callOptions(timeBudgets.secretsManager.getSecret),
+    );
     if (!SecretString || SecretString.length < 32) {
       throw new Error("The JWT signing secret is missing or shorter than 32 characters");
     }

@@ -10,7 +10,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { loadApiConfig, type ApiConfig } from "../../app/config";
-import { documentClient } from "../../app/aws/clients";
+import { documentClient, type AwsClients } from "../../app/aws/clients";
 import { createDependencies } from "../../app/container";
 import { UserRepository } from "../../app/repositories/user-repository";
 import { PasswordHasher } from "../../app/services/password-hasher";
@@ -18,14 +18,21 @@ import { physicalTableName, tableList } from "../../app/data/tables";
 import type { AppDependencies } from "../../app/http/create-app";
 import { createApp } from "../../app/http/create-app";
 import { ensureTables } from "../../app/local/create-resources";
-import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
+import {
+  startLocalEnvironment,
+  type LocalEnvironment,
+} from "../../app/local/local-environment";
 import type { AuditEvent, AppLogger } from "../../app/observability/logger";
 import type { ShopMetrics } from "../../app/observability/metrics";
 import type { Express } from "express";
 
-let environment: Promise<{ local: LocalEnvironment; dataDir: string }> | undefined;
+let environment:
+  Promise<{ local: LocalEnvironment; dataDir: string }> | undefined;
 
-export function localEnvironment(): Promise<{ local: LocalEnvironment; dataDir: string }> {
+export function localEnvironment(): Promise<{
+  local: LocalEnvironment;
+  dataDir: string;
+}> {
   environment ??= (async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-test-"));
     const local = await startLocalEnvironment({
@@ -47,7 +54,9 @@ export async function stopLocalEnvironment(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-export const swaggerUiDir = path.dirname(createRequire(__filename).resolve("swagger-ui-dist/package.json"));
+export const swaggerUiDir = path.dirname(
+  createRequire(__filename).resolve("swagger-ui-dist/package.json"),
+);
 
 export const silentLogger: AppLogger & { errors: unknown[] } = {
   errors: [],
@@ -62,6 +71,8 @@ export const silentLogger: AppLogger & { errors: unknown[] } = {
 export interface RecordedMetrics extends ShopMetrics {
   readonly ordersPlaced: number[];
   failedLogins: number;
+  /** `dependency:failure` of each 503 answered because of a dependency. */
+  readonly dependencyFailures: string[];
 }
 
 export interface TestContext {
@@ -78,33 +89,52 @@ export interface TestContext {
   setNow(date: Date | undefined): void;
 }
 
-/** A fresh app over fresh tables in the shared DynamoDB Local, with recording audit and metrics sinks. */
-export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+/**
+ * A fresh app over fresh tables in the shared DynamoDB Local, with recording audit and metrics sinks.
+ * `clients`: AWS clients of the app's own (the fault tests point them at a proxy); the tables are created
+ * directly, whatever the clients reach.
+ */
+export async function createTestContext(
+  overrides: Record<string, string> = {},
+  options: { clients?: AwsClients; logger?: AppLogger } = {},
+): Promise<TestContext> {
   await localEnvironment();
   const tablePrefix = `t-${randomUUID().slice(0, 8)}`;
-  const tableEnv = Object.fromEntries(tableList.map((t) => [t.envVar, physicalTableName(tablePrefix, t)]));
+  const tableEnv = Object.fromEntries(
+    tableList.map((t) => [t.envVar, physicalTableName(tablePrefix, t)]),
+  );
   const client = new DynamoDBClient({});
   await ensureTables(client, (t) => tableEnv[t.envVar]);
   client.destroy();
 
-  const config = loadApiConfig({ ...process.env, ...tableEnv, PASSWORD_SCRYPT_LOG_N: "10", ...overrides });
+  const config = loadApiConfig({
+    ...process.env,
+    ...tableEnv,
+    PASSWORD_SCRYPT_LOG_N: "10",
+    ...overrides,
+  });
   const audit: AuditEvent[] = [];
   const metrics: RecordedMetrics = {
     ordersPlaced: [],
     failedLogins: 0,
+    dependencyFailures: [],
     orderPlaced(totalCents) {
       this.ordersPlaced.push(totalCents);
     },
     loginFailed() {
       this.failedLogins++;
     },
+    dependencyUnavailable(dependency, failure) {
+      this.dependencyFailures.push(`${dependency}:${failure}`);
+    },
   };
   let fixedNow: Date | undefined;
   const deps = createDependencies(config, {
     audit: (event) => audit.push(event),
     metrics,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     swaggerUiDir,
+    clients: options.clients,
     now: () => fixedNow ?? new Date(),
   });
   return {
@@ -114,7 +144,10 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     audit,
     metrics,
     tablePrefix,
-    users: new UserRepository(documentClient, config.tableNames.users),
+    users: new UserRepository(
+      options.clients?.documentClient ?? documentClient,
+      config.tableNames.users,
+    ),
     passwords: new PasswordHasher(config.passwordScryptLogN),
     setNow: (date) => (fixedNow = date),
   };

@@ -27,7 +27,9 @@ export function orderRoutes(orders: OrderService, tokens: TokenService): Router 
   });
 
   router.post("/:id/cancel", async (req, res) => {
-    res.json(await orders.cancel(principalOf(res), parseId(req.params, "order")));
+    const header = req.headers["idempotency-key"];
+    const key = header === undefined ? undefined : validate(IdempotencyKey, header, "header");
+    res.json(await orders.cancel(principalOf(res), parseId(req.params, "order"), key));
   });
 
   return router;
