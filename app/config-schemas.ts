@@ -15,9 +15,8 @@ export interface ConfigRules {
   readonly reportServiceName: string;
   readonly secretArn: RegExp;
   readonly minSecretLength: number;
-  readonly integers: Readonly<
-    Record<"ACCESS_TOKEN_TTL_SECONDS" | "REFRESH_TOKEN_TTL_SECONDS" | "PASSWORD_SCRYPT_LOG_N", IntegerRule>
-  >;
+  /** ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, PASSWORD_SCRYPT_LOG_N and the auth limits. */
+  readonly integers: Readonly<Record<string, IntegerRule>>;
   readonly oneJwtKey: string;
 }
 
@@ -47,9 +46,7 @@ export function configSchemas(rules: ConfigRules) {
         .optional(),
       JWT_ISSUER: name.default(rules.apiNameDefaults.JWT_ISSUER),
       JWT_AUDIENCE: name.default(rules.apiNameDefaults.JWT_AUDIENCE),
-      ACCESS_TOKEN_TTL_SECONDS: integer(rules.integers.ACCESS_TOKEN_TTL_SECONDS),
-      REFRESH_TOKEN_TTL_SECONDS: integer(rules.integers.REFRESH_TOKEN_TTL_SECONDS),
-      PASSWORD_SCRYPT_LOG_N: integer(rules.integers.PASSWORD_SCRYPT_LOG_N),
+      ...Object.fromEntries(Object.entries(rules.integers).map(([key, rule]) => [key, integer(rule)])),
       SWAGGER_UI_DIR: z.string().min(1).optional(),
     })
     .refine((env) => Boolean(env.JWT_SECRET_ARN) !== Boolean(env.JWT_SECRET), {

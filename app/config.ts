@@ -10,6 +10,7 @@
 import type { ZodType } from "zod";
 import type { ConfigRules } from "./config-schemas";
 import { tables, type TableKey } from "./data/tables";
+import { authLimitProblems, authLimitSettings, type AuthLimits } from "./services/auth-limits";
 
 export type TableNames = Readonly<Record<TableKey, string>>;
 
@@ -29,6 +30,8 @@ export interface ApiConfig {
   };
   /** scrypt cost as log2(N); each step doubles the time and memory of a password hash. */
   readonly passwordScryptLogN: number;
+  /** Login and registration throttles, device-token lifetime, token clock skew (app/services/auth-limits.ts). */
+  readonly authLimits: AuthLimits;
   /** Where Swagger UI's static files are; unset means the `swagger-ui-dist` package. */
   readonly swaggerUiDir?: string;
 }
@@ -64,6 +67,12 @@ const RULES = {
     ACCESS_TOKEN_TTL_SECONDS: { min: 60, max: 3600, fallback: 900 },
     REFRESH_TOKEN_TTL_SECONDS: { min: 3600, max: 90 * 86_400, fallback: 30 * 86_400 },
     PASSWORD_SCRYPT_LOG_N: { min: 10, max: 20, fallback: 15 },
+    ...Object.fromEntries(
+      Object.values(authLimitSettings).map(({ envVar, min, max, fallback }) => [
+        envVar,
+        { min, max, fallback },
+      ]),
+    ),
   },
   oneJwtKey: "set exactly one of JWT_SECRET_ARN (in AWS) or JWT_SECRET (local runs)",
 } as const satisfies ConfigRules;
@@ -149,6 +158,11 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
   const tableNames = Object.fromEntries(
     Object.entries(tables).map(([key, t]) => [key, String(parsed[t.envVar])]),
   ) as Record<TableKey, string>;
+  const authLimits = Object.fromEntries(
+    Object.entries(authLimitSettings).map(([name, s]) => [name, Number(parsed[s.envVar])]),
+  ) as Record<keyof AuthLimits, number>;
+  const limitProblems = authLimitProblems(authLimits);
+  if (limitProblems.length > 0) throw new ConfigError(limitProblems);
   return Object.freeze({
     serviceName: String(parsed.POWERTOOLS_SERVICE_NAME),
     tableNames: Object.freeze(tableNames),
@@ -162,6 +176,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
       refreshTokenTtlSeconds: Number(parsed.REFRESH_TOKEN_TTL_SECONDS),
     }),
     passwordScryptLogN: Number(parsed.PASSWORD_SCRYPT_LOG_N),
+    authLimits: Object.freeze(authLimits),
     swaggerUiDir: parsed.SWAGGER_UI_DIR as string | undefined,
   });
 }

@@ -5,31 +5,25 @@
 import type { ApiConfig } from "./config";
 import { processClients, type AwsClients } from "./aws/clients";
 import type { AppDependencies } from "./http/create-app";
-import {
-  createLogger,
-  loggerAuditSink,
-  type AppLogger,
-  type AuditSink,
-} from "./observability/logger";
+import { createLogger, loggerAuditSink, type AppLogger, type AuditSink } from "./observability/logger";
 import { createEmfMetrics, type ShopMetrics } from "./observability/metrics";
-import { LoginAttemptRepository } from "./repositories/login-attempt-repository";
+import { AttemptCounterRepository } from "./repositories/attempt-counter-repository";
 import { OrderRepository } from "./repositories/order-repository";
 import { ProductRepository } from "./repositories/product-repository";
 import { ReportStore } from "./repositories/report-store";
 import { SessionRepository } from "./repositories/session-repository";
+import { TokenRevocationRepository } from "./repositories/token-revocation-repository";
 import { UserRepository } from "./repositories/user-repository";
 import { WeeklyOrderReader } from "./repositories/weekly-order-reader";
 import { AuthService } from "./services/auth-service";
 import { CursorCodec } from "./services/cursor-codec";
+import { DeviceTokens } from "./services/device-tokens";
+import { LoginThrottle } from "./services/login-throttle";
 import { OrderService } from "./services/order-service";
 import { PasswordHasher } from "./services/password-hasher";
 import { ProductService } from "./services/product-service";
 import { ReportService } from "./services/report-service";
-import {
-  secretsManagerSigningKey,
-  staticSigningKey,
-  type SigningKeyProvider,
-} from "./services/signing-key";
+import { secretsManagerSigningKey, staticSigningKey, type SigningKeyProvider } from "./services/signing-key";
 import { TokenService } from "./services/token-service";
 
 export interface ContainerOverrides {
@@ -46,21 +40,16 @@ function signingKeyFor(
   config: ApiConfig,
   secretsManagerClient: AwsClients["secretsManagerClient"],
 ): SigningKeyProvider {
-  if (config.jwt.secretArn)
-    return secretsManagerSigningKey(config.jwt.secretArn, secretsManagerClient);
+  if (config.jwt.secretArn) return secretsManagerSigningKey(config.jwt.secretArn, secretsManagerClient);
   return staticSigningKey(config.jwt.secret!);
 }
 
-export function createDependencies(
-  config: ApiConfig,
-  overrides: ContainerOverrides = {},
-): AppDependencies {
+export function createDependencies(config: ApiConfig, overrides: ContainerOverrides = {}): AppDependencies {
   const now = overrides.now ?? (() => new Date());
   const logger = overrides.logger ?? createLogger(config.serviceName);
   const metrics = overrides.metrics ?? createEmfMetrics(config.serviceName);
   const names = config.tableNames;
-  const { documentClient, s3Client, secretsManagerClient } =
-    overrides.clients ?? processClients;
+  const { documentClient, s3Client, secretsManagerClient } = overrides.clients ?? processClients;
 
   const orderRepository = new OrderRepository(
     documentClient,
@@ -68,41 +57,41 @@ export function createDependencies(
     names.products,
     names.idempotencyKeys,
   );
-  const productRepository = new ProductRepository(
-    documentClient,
-    names.products,
-  );
+  const productRepository = new ProductRepository(documentClient, names.products);
   const signingKey = signingKeyFor(config, secretsManagerClient);
   const cursors = new CursorCodec(signingKey);
-  const tokens = new TokenService(signingKey, config.jwt);
+  const tokens = new TokenService(signingKey, {
+    ...config.jwt,
+    clockSkewSeconds: config.authLimits.tokenClockSkewSeconds,
+  });
+  const revocations = new TokenRevocationRepository(documentClient, names.tokenRevocations);
 
   return {
     tokens,
     auth: new AuthService({
       users: new UserRepository(documentClient, names.users),
-      sessions: new SessionRepository(
-        documentClient,
-        names.sessions,
-        names.refreshTokens,
+      sessions: new SessionRepository(documentClient, names.sessions, names.refreshTokens),
+      revocations,
+      throttle: new LoginThrottle(
+        new AttemptCounterRepository(documentClient, names.attemptCounters),
+        config.authLimits,
+        now,
       ),
-      loginAttempts: new LoginAttemptRepository(
-        documentClient,
-        names.loginAttempts,
+      deviceTokens: new DeviceTokens(
+        signingKey,
+        revocations,
+        { issuer: config.jwt.issuer, ttlSeconds: config.authLimits.deviceTokenTtlSeconds },
+        now,
       ),
       passwords: new PasswordHasher(config.passwordScryptLogN),
       tokens,
       metrics,
       refreshTokenTtlSeconds: config.jwt.refreshTokenTtlSeconds,
+      deviceTokenTtlSeconds: config.authLimits.deviceTokenTtlSeconds,
       now,
     }),
     products: new ProductService(productRepository, cursors, now),
-    orders: new OrderService(
-      orderRepository,
-      productRepository,
-      cursors,
-      metrics,
-      now,
-    ),
+    orders: new OrderService(orderRepository, productRepository, cursors, metrics, now),
     reports: new ReportService(
       new WeeklyOrderReader(documentClient, names.orders),
       new ReportStore(s3Client, config.reportsBucket),
@@ -111,8 +100,7 @@ export function createDependencies(
     logger,
     metrics,
     audit: overrides.audit ?? loggerAuditSink(logger),
-    swaggerUiDir:
-      overrides.swaggerUiDir ?? config.swaggerUiDir ?? defaultSwaggerUiDir(),
+    swaggerUiDir: overrides.swaggerUiDir ?? config.swaggerUiDir ?? defaultSwaggerUiDir(),
   };
 }
 

@@ -90,11 +90,25 @@ export const tables = {
     globalSecondaryIndexes: [],
     ttlAttribute: "expiresAt",
   },
-  /** Failed-login counters per email, one fixed window each. */
-  loginAttempts: {
-    name: "login-attempts",
-    envVar: "LOGIN_ATTEMPTS_TABLE",
-    partitionKey: { name: "email", type: "S" },
+  /**
+   * Attempt counters of the login and registration throttles (app/services/login-throttle.ts): one item
+   * per counter and fixed window, keyed `<kind>#<subject>#<window number>`, expiring with its window.
+   */
+  attemptCounters: {
+    name: "attempt-counters",
+    envVar: "ATTEMPT_COUNTERS_TABLE",
+    partitionKey: { name: "counterKey", type: "S" },
+    globalSecondaryIndexes: [],
+    ttlAttribute: "expiresAt",
+  },
+  /**
+   * Per account, the instant of the last "log out everywhere": refresh and device tokens issued before it
+   * are refused. The item expires once every token issued before it has expired anyway.
+   */
+  tokenRevocations: {
+    name: "token-revocations",
+    envVar: "TOKEN_REVOCATIONS_TABLE",
+    partitionKey: { name: "userId", type: "S" },
     globalSecondaryIndexes: [],
     ttlAttribute: "expiresAt",
   },
@@ -136,7 +150,9 @@ export const apiTableAccess: Readonly<Record<TableKey, readonly string[]>> = {
   orders: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
   sessions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
   refreshTokens: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-  loginAttempts: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  // Counters are only ever raised and refunded, each with a conditional update; TTL deletes them.
+  attemptCounters: ["dynamodb:UpdateItem"],
+  tokenRevocations: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
   idempotencyKeys: ["dynamodb:GetItem", "dynamodb:PutItem"],
 };
 

@@ -4,13 +4,14 @@
  *
  *   USERS_TABLE=shop-prod-users ADMIN_EMAIL=... ADMIN_PASSWORD=... npx tsx app/entrypoints/bootstrap-admin.ts
  *
- * `npm start` runs the same AuthService.ensureAdmin against the local tables.
+ * `npm start` runs the same ensureAdmin against the local tables. An existing account is promoted only
+ * when its password is ADMIN_PASSWORD; otherwise the command prints why, changes nothing and exits 1.
  */
 import * as z from "zod";
 import { documentClient } from "../aws/clients";
 import { ConfigError } from "../config";
 import { UserRepository } from "../repositories/user-repository";
-import { ensureAdmin } from "../services/admin-bootstrap";
+import { AdminBootstrapRefusedError, ensureAdmin } from "../services/admin-bootstrap";
 import { PasswordHasher } from "../services/password-hasher";
 
 const BootstrapEnv = z.object({
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(
+    error instanceof ConfigError || error instanceof AdminBootstrapRefusedError ? error.message : error,
+  );
   process.exit(1);
 });

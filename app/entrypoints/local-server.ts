@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole API on one machine. Starts DynamoDB Local and s3rver (or uses the endpoints in
  * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3), creates the tables and bucket if missing, makes sure
- * the admin from ADMIN_EMAIL / ADMIN_PASSWORD exists, and serves on PORT. Ctrl-C stops everything it started.
+ * the admin from ADMIN_EMAIL / ADMIN_PASSWORD exists, and serves on HOST:PORT. Ctrl-C stops everything it
+ * started. HOST defaults to 127.0.0.1: the API, DynamoDB Local and s3rver are reachable from this machine
+ * only (DynamoDB Local accepts any credentials, so on a shared network anyone could read it otherwise).
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -12,11 +14,12 @@ import { createApp } from "../http/create-app";
 import { JavaMissingError } from "../local/local-aws";
 import { startLocalEnvironment } from "../local/local-environment";
 import { UserRepository } from "../repositories/user-repository";
-import { ensureAdmin } from "../services/admin-bootstrap";
+import { AdminBootstrapRefusedError, ensureAdmin } from "../services/admin-bootstrap";
 import { PasswordHasher } from "../services/password-hasher";
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  const host = process.env.HOST || "127.0.0.1";
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError([`PORT: must be a port number, got ${process.env.PORT}`]);
@@ -30,13 +33,17 @@ async function main(): Promise<void> {
       new UserRepository(documentClient, config.tableNames.users),
       new PasswordHasher(config.passwordScryptLogN),
       { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, name: "Administrator" },
-    );
+    ).catch(async (error: unknown) => {
+      await local.stop();
+      throw error;
+    });
     console.log(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}`);
   }
 
-  const server = createApp(deps).listen(port, () => {
+  const server = createApp(deps).listen(port, host, () => {
     const { port: bound } = server.address() as { port: number };
-    console.log(`Shop API listening on http://localhost:${bound} (docs: http://localhost:${bound}/docs)`);
+    const origin = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+    console.log(`Shop API listening on ${origin} (docs: ${origin}/docs)`);
     console.log(
       `Ready in ${Math.round(performance.now() - startedAt)} ms; data in ${path.resolve(process.env.DATA_DIR ?? ".data")}`,
     );
@@ -55,6 +62,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof JavaMissingError ? error.message : error);
+  console.error(
+    error instanceof ConfigError ||
+      error instanceof JavaMissingError ||
+      error instanceof AdminBootstrapRefusedError
+      ? error.message
+      : error,
+  );
   process.exit(1);
 });

@@ -7,12 +7,8 @@ import * as schemas from "./schemas";
 
 type Json = Record<string, unknown>;
 
-const ref = (schema: z.ZodType) => ({
-  $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}`,
-});
-const json = (schema: z.ZodType) => ({
-  content: { "application/json": { schema: ref(schema) } },
-});
+const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema: ref(schema) } } });
 
 const problem = (description: string) => ({
   description,
@@ -34,12 +30,7 @@ function queryParameters(schema: z.ZodObject): Json[] {
   }));
 }
 
-const idParameter = {
-  name: "id",
-  in: "path",
-  required: true,
-  schema: { type: "string", format: "uuid" },
-};
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
 function operation(summary: string, responses: Json, extra: Json = {}): Json {
   return {
@@ -48,9 +39,7 @@ function operation(summary: string, responses: Json, extra: Json = {}): Json {
     responses: {
       ...responses,
       "400": problem("Invalid request"),
-      "503": problem(
-        "A dependency is unavailable or slow; retry after the Retry-After header's seconds",
-      ),
+      "503": problem("A dependency is unavailable or slow; retry after the Retry-After header's seconds"),
       default: problem("Error"),
     },
   };
@@ -63,9 +52,7 @@ export function buildOpenApiDocument(): Json {
   }) as { schemas: Record<string, Json> };
   for (const component of Object.values(components)) delete component.$id;
 
-  const body = (schema: z.ZodType) => ({
-    requestBody: { required: true, ...json(schema) },
-  });
+  const body = (schema: z.ZodType) => ({ requestBody: { required: true, ...json(schema) } });
   const authed = (extra: Json = {}) => ({ security: bearer, ...extra });
   const idempotencyKeyParameter = {
     name: "Idempotency-Key",
@@ -80,24 +67,24 @@ export function buildOpenApiDocument(): Json {
       title: "Shop API",
       version: "1.0.0",
       description:
-        "Products, orders, accounts and weekly sales reports. Errors are RFC 9457 problem documents.",
+        "Products, orders, accounts and weekly sales reports. Errors are RFC 9457 problem documents. " +
+        "Access tokens are checked without a database read, so one stays valid until it expires (expiresIn, " +
+        "15 minutes by default) even after POST /auth/logout or /auth/logout-all: those revoke refresh and " +
+        "device tokens at once, access tokens only by expiry. JSON bodies must be UTF-8 (any other charset is a 415).",
     },
     components: {
       schemas: components,
-      securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-      },
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
     },
     paths: {
-      "/health": {
-        get: operation("Liveness", { "200": { description: "Up" } }),
-      },
+      "/health": { get: operation("Liveness", { "200": { description: "Up" } }) },
       "/auth/register": {
         post: operation(
           "Create a customer account",
           {
             "201": { description: "Created", ...json(schemas.User) },
             "409": problem("Email taken"),
+            "429": problem("Too many registrations from this address; wait the Retry-After header's seconds"),
           },
           body(schemas.RegisterRequest),
         ),
@@ -106,11 +93,24 @@ export function buildOpenApiDocument(): Json {
         post: operation(
           "Log in",
           {
-            "200": { description: "Tokens", ...json(schemas.TokenPair) },
+            "200": {
+              description: "Tokens, and a device token for the next login",
+              ...json(schemas.LoginResponse),
+            },
             "401": problem("Wrong credentials"),
-            "429": problem("Too many failed attempts"),
+            "429": problem(
+              "Too many failed attempts from this address, for this account from this address, for this account " +
+                "from devices without a device token, or from this device; wait the Retry-After header's seconds",
+            ),
           },
-          body(schemas.LoginRequest),
+          {
+            description:
+              "Every attempt is counted before the password is checked. Without a device token it is judged by " +
+              "the counters of this address and of this account. With a valid device token (from an earlier " +
+              "login of this account on this client) it is judged by that device's counter alone, so failed " +
+              "logins by others cannot lock this client out.",
+            ...body(schemas.LoginRequest),
+          },
         ),
       },
       "/auth/refresh": {
@@ -127,16 +127,28 @@ export function buildOpenApiDocument(): Json {
         post: operation(
           "Revoke a session",
           { "204": { description: "Revoked" } },
-          body(schemas.RefreshTokenRequest),
+          {
+            description:
+              "Revokes this login's refresh tokens. Access tokens already issued stay valid until they expire.",
+            ...body(schemas.RefreshTokenRequest),
+          },
+        ),
+      },
+      "/auth/logout-all": {
+        post: operation(
+          "Log out everywhere",
+          { "204": { description: "Revoked" }, "401": problem("Not authenticated") },
+          authed({
+            description:
+              "Revokes every refresh token and every device token of the caller's account issued until now. " +
+              "Access tokens already issued, this one included, stay valid until they expire (expiresIn).",
+          }),
         ),
       },
       "/auth/me": {
         get: operation(
           "The caller's account",
-          {
-            "200": { description: "Account", ...json(schemas.Me) },
-            "401": problem("Not authenticated"),
-          },
+          { "200": { description: "Account", ...json(schemas.Me) }, "401": problem("Not authenticated") },
           authed(),
         ),
       },
@@ -164,18 +176,12 @@ export function buildOpenApiDocument(): Json {
         }),
         patch: operation(
           "Change a product (admin)",
-          {
-            "200": { description: "Updated", ...json(schemas.Product) },
-            "404": problem("No such product"),
-          },
+          { "200": { description: "Updated", ...json(schemas.Product) }, "404": problem("No such product") },
           authed(body(schemas.UpdateProductRequest)),
         ),
         delete: operation(
           "Delete a product (admin)",
-          {
-            "204": { description: "Deleted" },
-            "404": problem("No such product"),
-          },
+          { "204": { description: "Deleted" }, "404": problem("No such product") },
           authed(),
         ),
       },
@@ -202,10 +208,7 @@ export function buildOpenApiDocument(): Json {
         parameters: [idParameter],
         get: operation(
           "Get an order",
-          {
-            "200": { description: "The order", ...json(schemas.Order) },
-            "404": problem("No such order"),
-          },
+          { "200": { description: "The order", ...json(schemas.Order) }, "404": problem("No such order") },
           authed(),
         ),
       },
@@ -215,8 +218,7 @@ export function buildOpenApiDocument(): Json {
           "Cancel an order",
           {
             "200": {
-              description:
-                "Cancelled (or replayed for a repeated Idempotency-Key)",
+              description: "Cancelled (or replayed for a repeated Idempotency-Key)",
               ...json(schemas.Order),
             },
             "409": problem("Already cancelled"),
@@ -232,12 +234,7 @@ export function buildOpenApiDocument(): Json {
             "200": { description: "The report", ...json(schemas.WeeklyReport) },
             "403": problem("Not an admin"),
           },
-          authed({
-            requestBody: {
-              required: false,
-              ...json(schemas.WeeklyReportRequest),
-            },
-          }),
+          authed({ requestBody: { required: false, ...json(schemas.WeeklyReportRequest) } }),
         ),
       },
     },

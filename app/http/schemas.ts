@@ -19,8 +19,17 @@ export const RegisterRequest = z
   })
   .meta({ id: "RegisterRequest" });
 
+const deviceToken = z.string().min(1).max(2048).meta({
+  description:
+    "The device token a previous login from this client returned. With a valid one, failed logins of strangers for this account do not lock this client out",
+});
+
 export const LoginRequest = z
-  .strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(128) })
+  .strictObject({
+    email: z.string().min(1).max(254),
+    password: z.string().min(1).max(128),
+    deviceToken: deviceToken.optional(),
+  })
   .meta({ id: "LoginRequest" });
 
 export const RefreshTokenRequest = z
@@ -41,6 +50,13 @@ export const TokenPair = z
     expiresIn: z.number().int().meta({ description: "Lifetime of the access token in seconds" }),
   })
   .meta({ id: "TokenPair" });
+
+export const LoginResponse = TokenPair.extend({
+  deviceToken: deviceToken.meta({
+    description:
+      "Keep it on this client and send it with every later login: it is bound to this account, expires, and is revoked by a password change and by POST /auth/logout-all",
+  }),
+}).meta({ id: "LoginResponse" });
 
 const productFields = {
   name: z.string().trim().min(1).max(200),

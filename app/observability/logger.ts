@@ -23,6 +23,8 @@ export interface AuditEvent {
   readonly route: string;
   readonly status: number;
   readonly correlationId: string;
+  /** Why a login or registration was refused (a lockout or throttle), when it was. */
+  readonly reason?: string;
 }
 
 export type AuditSink = (event: AuditEvent) => void;

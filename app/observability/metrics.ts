@@ -4,19 +4,22 @@
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Dependency, DependencyFailure } from "../domain/errors";
+import type { RefusalReason } from "../services/login-throttle";
 
 export interface ShopMetrics {
   orderPlaced(totalCents: number): void;
   loginFailed(): void;
+  /** A login or registration refused by a throttle (429), by the counter that refused it. */
+  authRefused(reason: RefusalReason): void;
   /** A request answered 503 because a dependency failed. */
-  dependencyUnavailable(
-    dependency: Dependency,
-    failure: DependencyFailure,
-  ): void;
+  dependencyUnavailable(dependency: Dependency, failure: DependencyFailure): void;
 }
 
 export const METRICS_NAMESPACE = "Shop";
 
+/** The metric of `authRefused`, one series per reason (dimension `reason`, besides `service`). */
+export const AUTH_REFUSALS_METRIC = "AuthRefusals";
+export const FAILED_LOGINS_METRIC = "FailedLogins";
 /** The metric of `dependencyUnavailable` (dimension `dependency`, besides `service`); Monitoring alarms on it. */
 export const DEPENDENCY_UNAVAILABLE_METRIC = "DependencyUnavailable";
 
@@ -29,8 +32,14 @@ export function createEmfMetrics(serviceName: string): ShopMetrics {
       metrics.publishStoredMetrics();
     },
     loginFailed() {
-      metrics.addMetric("FailedLogins", MetricUnit.Count, 1);
+      metrics.addMetric(FAILED_LOGINS_METRIC, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
+    },
+    authRefused(reason) {
+      // A single metric of its own: the reason dimension must not attach to other metrics of the request.
+      const single = metrics.singleMetric();
+      single.addDimension("reason", reason);
+      single.addMetric(AUTH_REFUSALS_METRIC, MetricUnit.Count, 1);
     },
     dependencyUnavailable(dependency, failure) {
       // One series per dependency class (three), so Monitoring's alarm can sum them in one metric-math

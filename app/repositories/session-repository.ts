@@ -8,6 +8,8 @@ export interface RefreshTokenRecord {
   /** Epoch seconds; also the table's TTL attribute. */
   readonly expiresAt: number;
   readonly spentAt?: string;
+  /** Epoch milliseconds of the login that started the session, copied to each rotated token. */
+  readonly sessionStartedAt?: number;
 }
 
 export interface SessionRecord {

@@ -50,18 +50,28 @@ export class UserRepository {
     return item ? toUser(item) : undefined;
   }
 
-  async setRole(email: string, role: Role): Promise<void> {
+  /**
+   * Makes the account an administrator, provided its password hash is still the one the caller
+   * verified: a password changed in between promotes nothing. False when the condition failed.
+   */
+  async promoteToAdmin(email: string, verifiedPasswordHash: string): Promise<boolean> {
     const [db, { UpdateCommand }] = await Promise.all([this.db(), commands()]);
-    await db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { email: normalizeEmail(email) },
-        UpdateExpression: "SET #role = :role",
-        ConditionExpression: "attribute_exists(email)",
-        ExpressionAttributeNames: { "#role": "role" },
-        ExpressionAttributeValues: { ":role": role },
-      }),
-    );
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { email: normalizeEmail(email) },
+          UpdateExpression: "SET #role = :admin",
+          ConditionExpression: "attribute_exists(email) AND passwordHash = :hash",
+          ExpressionAttributeNames: { "#role": "role" },
+          ExpressionAttributeValues: { ":admin": "admin" satisfies Role, ":hash": verifiedPasswordHash },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
   }
 }
 

@@ -1,16 +1,14 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { ConflictError, TooManyRequestsError, UnauthorizedError } from "../domain/errors";
+import { ConflictError, UnauthorizedError } from "../domain/errors";
 import type { Principal, User } from "../domain/models";
-import type { LoginAttemptRepository } from "../repositories/login-attempt-repository";
 import type { RefreshTokenRecord, SessionRepository } from "../repositories/session-repository";
+import type { TokenRevocationRepository } from "../repositories/token-revocation-repository";
 import type { UserRepository } from "../repositories/user-repository";
 import type { ShopMetrics } from "../observability/metrics";
+import type { DeviceTokens } from "./device-tokens";
+import { ThrottledError, type LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
 import type { TokenService } from "./token-service";
-
-/** Ten failed logins for one email within fifteen minutes lock further attempts until the window ends. */
-export const LOGIN_FAILURE_LIMIT = 10;
-export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export interface TokenPair {
   readonly accessToken: string;
@@ -19,14 +17,22 @@ export interface TokenPair {
   readonly expiresIn: number;
 }
 
+export interface LoginResult extends TokenPair {
+  /** Present it at the next login from this client: see DeviceTokens. */
+  readonly deviceToken: string;
+}
+
 export interface AuthServiceDeps {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
-  readonly loginAttempts: LoginAttemptRepository;
+  readonly revocations: TokenRevocationRepository;
+  readonly throttle: LoginThrottle;
+  readonly deviceTokens: DeviceTokens;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly metrics: ShopMetrics;
   readonly refreshTokenTtlSeconds: number;
+  readonly deviceTokenTtlSeconds: number;
   readonly now?: () => Date;
 }
 
@@ -44,7 +50,9 @@ export class AuthService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async register(input: { email: string; password: string; name: string }): Promise<User> {
+  /** `source` is the client's address as the network saw it (never a header the client writes). */
+  async register(input: { email: string; password: string; name: string }, source: string): Promise<User> {
+    await this.counted(this.deps.throttle.reserveRegistration(source));
     const user = {
       id: randomUUID(),
       email: input.email.trim(),
@@ -60,36 +68,54 @@ export class AuthService {
     return user;
   }
 
-  async login(input: {
-    email: string;
-    password: string;
-  }): Promise<{ pair: TokenPair; principal: Principal }> {
-    const now = this.now().getTime();
-    const window = await this.deps.loginAttempts.get(input.email);
-    if (
-      window &&
-      window.failures >= LOGIN_FAILURE_LIMIT &&
-      now < window.windowStart + LOGIN_FAILURE_WINDOW_MS
-    ) {
-      const retryAfter = Math.ceil((window.windowStart + LOGIN_FAILURE_WINDOW_MS - now) / 1000);
-      throw new TooManyRequestsError("Too many failed logins for this account; try again later", retryAfter);
-    }
+  /**
+   * The attempt is counted before the password is checked (see LoginThrottle). A valid device token for
+   * this account puts the attempt under the device's own counter instead of the source's and account's:
+   * strangers can fill those, never the owner's device's.
+   */
+  async login(
+    input: { email: string; password: string; deviceToken?: string },
+    source: string,
+  ): Promise<{ result: LoginResult; principal: Principal }> {
     const user = await this.deps.users.findByEmail(input.email);
+    const deviceId = input.deviceToken
+      ? await this.deps.deviceTokens.verify(input.deviceToken, user)
+      : undefined;
+    const reservation = await this.counted(
+      deviceId
+        ? this.deps.throttle.reserveDeviceLogin(deviceId)
+        : this.deps.throttle.reserveLogin(input.email, source),
+    );
     const valid = user
       ? await this.deps.passwords.verify(input.password, user.passwordHash)
       : await this.deps.passwords.verifyDecoy(input.password);
     if (!user || !valid) {
-      await this.deps.loginAttempts.recordFailure(input.email, now, LOGIN_FAILURE_WINDOW_MS);
       this.deps.metrics.loginFailed();
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
-    if (window) await this.deps.loginAttempts.clear(input.email);
+    await this.deps.throttle.loginSucceeded(reservation);
     const principal: Principal = { userId: user.id, email: user.email, role: user.role };
+    const nowMs = this.now().getTime();
     const sessionId = randomUUID();
-    const expiresAt = Math.floor(now / 1000) + this.deps.refreshTokenTtlSeconds;
-    const { token, record } = this.newRefreshToken(principal, sessionId, expiresAt);
+    const expiresAt = Math.floor(nowMs / 1000) + this.deps.refreshTokenTtlSeconds;
+    const { token, record } = this.newRefreshToken(principal, sessionId, expiresAt, nowMs);
     await this.deps.sessions.start({ sessionId, userId: user.id, expiresAt }, record);
-    return { pair: await this.pair(principal, token), principal };
+    const [pair, deviceToken] = await Promise.all([
+      this.pair(principal, token),
+      this.deps.deviceTokens.issue(user),
+    ]);
+    return { result: { ...pair, deviceToken }, principal };
+  }
+
+  /**
+   * Revokes every refresh token and device token of the account issued until now. Access tokens already
+   * issued stay valid until they expire (they are checked without a database read): at most the access
+   * token TTL.
+   */
+  async logoutEverywhere(principal: Principal): Promise<void> {
+    const nowMs = this.now().getTime();
+    const longest = Math.max(this.deps.refreshTokenTtlSeconds, this.deps.deviceTokenTtlSeconds);
+    await this.deps.revocations.revokeAllBefore(principal.userId, nowMs, Math.ceil(nowMs / 1000) + longest);
   }
 
   /**
@@ -98,10 +124,24 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const current = await this.liveToken(refreshToken);
-    const user = await this.deps.users.findByEmail(current.email);
+    const [user, revokedBefore] = await Promise.all([
+      this.deps.users.findByEmail(current.email),
+      this.deps.revocations.revokedBefore(current.userId),
+    ]);
     if (!user || user.id !== current.userId) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
+    // Sessions from before the account's last "log out everywhere" (older records carry no start: 0).
+    const sessionStartedAt = current.sessionStartedAt ?? 0;
+    if (sessionStartedAt <= revokedBefore) {
+      await this.deps.sessions.revokeSession(current.sessionId, this.now().toISOString());
+      throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
+    }
     const principal: Principal = { userId: user.id, email: user.email, role: user.role };
-    const { token, record } = this.newRefreshToken(principal, current.sessionId, current.expiresAt);
+    const { token, record } = this.newRefreshToken(
+      principal,
+      current.sessionId,
+      current.expiresAt,
+      sessionStartedAt,
+    );
     const outcome = await this.deps.sessions.rotate(current, record, this.now().toISOString());
     if (outcome === "already-spent")
       await this.deps.sessions.revokeSession(current.sessionId, this.now().toISOString());
@@ -132,7 +172,12 @@ export class AuthService {
     return record;
   }
 
-  private newRefreshToken(principal: Principal, sessionId: string, expiresAt: number) {
+  private newRefreshToken(
+    principal: Principal,
+    sessionId: string,
+    expiresAt: number,
+    sessionStartedAt: number,
+  ) {
     const token = randomBytes(32).toString("base64url");
     const record: RefreshTokenRecord = {
       tokenHash: hashToken(token),
@@ -140,8 +185,19 @@ export class AuthService {
       userId: principal.userId,
       email: principal.email,
       expiresAt,
+      sessionStartedAt,
     };
     return { token, record };
+  }
+
+  /** Counts each refusal in the metrics by its reason before it becomes a 429. */
+  private async counted<T>(reservation: Promise<T>): Promise<T> {
+    try {
+      return await reservation;
+    } catch (error) {
+      if (error instanceof ThrottledError) this.deps.metrics.authRefused(error.reason);
+      throw error;
+    }
   }
 
   private async pair(principal: Principal, refreshToken: string): Promise<TokenPair> {

@@ -8,6 +8,8 @@ export interface TokenSettings {
   readonly issuer: string;
   readonly audience: string;
   readonly accessTokenTtlSeconds: number;
+  /** How far ahead of this instance's clock an `iat` may be (clocks differ a little between hosts). */
+  readonly clockSkewSeconds: number;
 }
 
 /** Marks a JWT as an access token, so no other token this service might sign is accepted in its place. */
@@ -21,7 +23,12 @@ const jwt = once(async (): Promise<JsonWebToken> => {
   return loaded.default ?? loaded;
 });
 
-/** HS256 access tokens: the algorithm, issuer, audience and expiry are all checked on every verify. */
+/**
+ * HS256 access tokens. Every verify checks the algorithm, issuer and audience, and (RFC 8725: a token
+ * must not be accepted on the strength of claims it leaves out) requires `exp` and `iat`, an `iat` no
+ * further ahead than the clock skew, and a lifetime `exp - iat` no longer than the configured TTL, so a
+ * token minted for ten years with a leaked key still dies within one TTL of its claimed issue time.
+ */
 export class TokenService {
   constructor(
     private readonly signingKey: SigningKeyProvider,
@@ -57,8 +64,13 @@ export class TokenService {
     } catch {
       throw new UnauthorizedError("The access token is invalid or expired");
     }
-    const { sub, email, role, token_use: tokenUse } = (claims ?? {}) as Record<string, unknown>;
+    const { sub, email, role, exp, iat, token_use: tokenUse } = (claims ?? {}) as Record<string, unknown>;
+    const nowSeconds = Math.floor(Date.now() / 1000);
     if (
+      typeof exp !== "number" ||
+      typeof iat !== "number" ||
+      iat > nowSeconds + this.settings.clockSkewSeconds ||
+      exp - iat > this.settings.accessTokenTtlSeconds ||
       tokenUse !== ACCESS_TOKEN_USE ||
       typeof sub !== "string" ||
       typeof email !== "string" ||

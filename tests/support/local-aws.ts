@@ -13,26 +13,20 @@ import { loadApiConfig, type ApiConfig } from "../../app/config";
 import { documentClient, type AwsClients } from "../../app/aws/clients";
 import { createDependencies } from "../../app/container";
 import { UserRepository } from "../../app/repositories/user-repository";
+import { authLimitSettings } from "../../app/services/auth-limits";
 import { PasswordHasher } from "../../app/services/password-hasher";
 import { physicalTableName, tableList } from "../../app/data/tables";
 import type { AppDependencies } from "../../app/http/create-app";
 import { createApp } from "../../app/http/create-app";
 import { ensureTables } from "../../app/local/create-resources";
-import {
-  startLocalEnvironment,
-  type LocalEnvironment,
-} from "../../app/local/local-environment";
+import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
 import type { AuditEvent, AppLogger } from "../../app/observability/logger";
 import type { ShopMetrics } from "../../app/observability/metrics";
 import type { Express } from "express";
 
-let environment:
-  Promise<{ local: LocalEnvironment; dataDir: string }> | undefined;
+let environment: Promise<{ local: LocalEnvironment; dataDir: string }> | undefined;
 
-export function localEnvironment(): Promise<{
-  local: LocalEnvironment;
-  dataDir: string;
-}> {
+export function localEnvironment(): Promise<{ local: LocalEnvironment; dataDir: string }> {
   environment ??= (async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-test-"));
     const local = await startLocalEnvironment({
@@ -54,9 +48,7 @@ export async function stopLocalEnvironment(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-export const swaggerUiDir = path.dirname(
-  createRequire(__filename).resolve("swagger-ui-dist/package.json"),
-);
+export const swaggerUiDir = path.dirname(createRequire(__filename).resolve("swagger-ui-dist/package.json"));
 
 export const silentLogger: AppLogger & { errors: unknown[] } = {
   errors: [],
@@ -71,9 +63,27 @@ export const silentLogger: AppLogger & { errors: unknown[] } = {
 export interface RecordedMetrics extends ShopMetrics {
   readonly ordersPlaced: number[];
   failedLogins: number;
+  /** The reason of each throttle refusal (AuthRefusals). */
+  readonly authRefusals: string[];
   /** `dependency:failure` of each 503 answered because of a dependency. */
   readonly dependencyFailures: string[];
 }
+
+/**
+ * Every supertest request comes from 127.0.0.1, so suites that register and log in dozens of accounts would
+ * hit the per-source throttles; they get these. The throttle tests pass `productionAuthLimits`.
+ */
+const sameSourceSuiteLimits: Record<string, string> = {
+  LOGIN_SOURCE_BURST_LIMIT: "10000",
+  LOGIN_SOURCE_LIMIT: "10000",
+  REGISTER_SOURCE_BURST_LIMIT: "10000",
+  REGISTER_SOURCE_LIMIT: "10000",
+};
+
+/** The default auth limits (app/services/auth-limits.ts), as environment variables. */
+export const productionAuthLimits: Record<string, string> = Object.fromEntries(
+  Object.values(authLimitSettings).map((s) => [s.envVar, String(s.fallback)]),
+);
 
 export interface TestContext {
   readonly app: Express;
@@ -100,9 +110,7 @@ export async function createTestContext(
 ): Promise<TestContext> {
   await localEnvironment();
   const tablePrefix = `t-${randomUUID().slice(0, 8)}`;
-  const tableEnv = Object.fromEntries(
-    tableList.map((t) => [t.envVar, physicalTableName(tablePrefix, t)]),
-  );
+  const tableEnv = Object.fromEntries(tableList.map((t) => [t.envVar, physicalTableName(tablePrefix, t)]));
   const client = new DynamoDBClient({});
   await ensureTables(client, (t) => tableEnv[t.envVar]);
   client.destroy();
@@ -111,18 +119,23 @@ export async function createTestContext(
     ...process.env,
     ...tableEnv,
     PASSWORD_SCRYPT_LOG_N: "10",
+    ...sameSourceSuiteLimits,
     ...overrides,
   });
   const audit: AuditEvent[] = [];
   const metrics: RecordedMetrics = {
     ordersPlaced: [],
     failedLogins: 0,
+    authRefusals: [],
     dependencyFailures: [],
     orderPlaced(totalCents) {
       this.ordersPlaced.push(totalCents);
     },
     loginFailed() {
       this.failedLogins++;
+    },
+    authRefused(reason) {
+      this.authRefusals.push(reason);
     },
     dependencyUnavailable(dependency, failure) {
       this.dependencyFailures.push(`${dependency}:${failure}`);
@@ -144,10 +157,7 @@ export async function createTestContext(
     audit,
     metrics,
     tablePrefix,
-    users: new UserRepository(
-      options.clients?.documentClient ?? documentClient,
-      config.tableNames.users,
-    ),
+    users: new UserRepository(options.clients?.documentClient ?? documentClient, config.tableNames.users),
     passwords: new PasswordHasher(config.passwordScryptLogN),
     setNow: (date) => (fixedNow = date),
   };

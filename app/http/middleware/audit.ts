@@ -23,6 +23,7 @@ export function auditTrail(sink: AuditSink): RequestHandler {
           route: routeOf(req, res.locals.mountPath),
           status: res.statusCode,
           correlationId: String(res.locals.correlationId),
+          ...(typeof res.locals.auditReason === "string" ? { reason: res.locals.auditReason } : {}),
         });
       });
     }
