@@ -56,24 +56,48 @@ interface MiddlewareClient {
         next: (args: unknown) => Promise<unknown>,
         context: { commandName?: string },
       ) => (args: unknown) => Promise<unknown>,
-      options: { step: "initialize"; name: string },
+      options: { step: "initialize" | "finalizeRequest"; name: string },
     ): void;
   };
 }
 
-/** Outermost middleware (it sees the error after the last retry) that classifies the client's failures. */
+/**
+ * Classifies the client's failures: an outermost middleware sees the error after the last retry, and one
+ * inside the retry loop remembers each attempt's error, because when the call's total runs out during
+ * the retries the final error is only the abort; a call that ran out of time while being throttled was
+ * throttled, and the client should be told to back off accordingly.
+ */
 function classifyFailures<C>(client: C, dependency: Dependency): C {
-  (client as unknown as MiddlewareClient).middlewareStack.add(
+  const stack = (client as unknown as MiddlewareClient).middlewareStack;
+  const lastAttemptErrors = new WeakMap<object, unknown>();
+  stack.add(
     (next, context) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
-        throw asDependencyError(error, dependency, context.commandName ?? "unknown");
+        const attemptError = lastAttemptErrors.get(context);
+        const final = isAbort(error) && attemptError !== undefined ? attemptError : error;
+        throw asDependencyError(final, dependency, context.commandName ?? "unknown");
       }
     },
     { step: "initialize", name: "shopDependencyFailures" },
   );
+  stack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (!isAbort(error)) lastAttemptErrors.set(context, error);
+        throw error;
+      }
+    },
+    { step: "finalizeRequest", name: "shopAttemptFailures" },
+  );
   return client;
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === "AbortError";
 }
 
 export function createAwsClients(endpoints: AwsEndpoints = {}): AwsClients {
