@@ -1,4 +1,4 @@
-import { cancellationReasons, commands, type DocumentClientProvider } from "./dynamo";
+import { budgets, cancellationReasons, commands, type DocumentClientProvider } from "./dynamo";
 
 export interface RefreshTokenRecord {
   readonly tokenHash: string;
@@ -41,6 +41,7 @@ export class SessionRepository {
           { Put: { TableName: this.tokensTable, Item: { ...firstToken } } },
         ],
       }),
+      budgets.transaction(),
     );
   }
 
@@ -48,6 +49,7 @@ export class SessionRepository {
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
       new GetCommand({ TableName: this.tokensTable, Key: { tokenHash }, ConsistentRead: true }),
+      budgets.read(),
     );
     return item as RefreshTokenRecord | undefined;
   }
@@ -78,6 +80,7 @@ export class SessionRepository {
             { Put: { TableName: this.tokensTable, Item: { ...next } } },
           ],
         }),
+        budgets.transaction(),
       );
       return "rotated";
     } catch (error) {
@@ -101,6 +104,7 @@ export class SessionRepository {
           ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
           ExpressionAttributeValues: { ":now": now },
         }),
+        budgets.write(),
       );
     } catch (error) {
       if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;

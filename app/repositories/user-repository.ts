@@ -1,5 +1,11 @@
 import type { Role, User } from "../domain/models";
-import { commands, isConditionalCheckFailure, type DocumentClientProvider, type Item } from "./dynamo";
+import {
+  budgets,
+  commands,
+  isConditionalCheckFailure,
+  type DocumentClientProvider,
+  type Item,
+} from "./dynamo";
 
 export interface StoredUser extends User {
   readonly passwordHash: string;
@@ -30,6 +36,7 @@ export class UserRepository {
           },
           ConditionExpression: "attribute_not_exists(email)",
         }),
+        budgets.write(),
       );
       return true;
     } catch (error) {
@@ -46,6 +53,7 @@ export class UserRepository {
         Key: { email: normalizeEmail(email) },
         ConsistentRead: true,
       }),
+      budgets.read(),
     );
     return item ? toUser(item) : undefined;
   }
@@ -66,6 +74,7 @@ export class UserRepository {
           ExpressionAttributeNames: { "#role": "role" },
           ExpressionAttributeValues: { ":admin": "admin" satisfies Role, ":hash": verifiedPasswordHash },
         }),
+        budgets.write(),
       );
       return true;
     } catch (error) {
