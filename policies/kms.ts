@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { knownOrUndefined } from "./lib/known";
 import { forTypes } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 
@@ -21,4 +22,22 @@ export const keyRotation: ResourceValidationPolicy = {
   }),
 };
 
-export const kmsPolicies = [keyRotation];
+export const noPolicyLockoutBypass: ResourceValidationPolicy = {
+  name: "kms-no-policy-lockout-bypass",
+  description:
+    "KMS keys and key policies must not set `bypassPolicyLockoutSafetyCheck`: it lets a key policy through that " +
+    "no principal can change afterwards, and only AWS support can make such a key manageable again.",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Remove `bypassPolicyLockoutSafetyCheck` (default false) and keep the account-root statement in the key policy.",
+  validateResource: forTypes([awsTypes.kmsKey, awsTypes.kmsKeyPolicy], (args, reportViolation) => {
+    const bypass = knownOrUndefined(() => args.props.bypassPolicyLockoutSafetyCheck);
+    if (bypass === true || String(bypass).toLowerCase() === "true") {
+      reportViolation(
+        "bypassPolicyLockoutSafetyCheck is true, so KMS accepts a policy that locks every principal out of the key; remove it.",
+      );
+    }
+  }),
+};
+
+export const kmsPolicies = [keyRotation, noPolicyLockoutBypass];

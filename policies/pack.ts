@@ -1,5 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { apiGatewayPolicies } from "./apigateway";
+import { awsNativeCheckedTypes } from "./aws-native";
 import { cloudTrailPolicies } from "./cloudtrail";
 import { cloudWatchPolicies } from "./cloudwatch";
 import { codeBuildPolicies } from "./codebuild";
@@ -35,4 +36,5 @@ export const policies: Policies = [
   ...secretsManagerPolicies,
   ...inspectorPolicies,
   ...taggingPolicies,
+  awsNativeCheckedTypes,
 ];

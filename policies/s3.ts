@@ -1,10 +1,11 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseDocument, type Statement } from "./lib/iam-document";
 import { actionCovers } from "./lib/iam-patterns";
-import { copyKnown, knownOrUndefined } from "./lib/known";
+import { copyKnown, isUnknownMarker, knownOrUndefined } from "./lib/known";
 import { forTypes } from "./lib/policy";
 import { awsTypes, s3BucketTypes } from "./lib/resource-types";
 import { referrersOf } from "./lib/stack";
+import { isSet } from "./lib/values";
 
 const publicCannedAcls = ["public-read", "public-read-write", "authenticated-read"];
 const publicGroupUris = [
@@ -179,10 +180,140 @@ export const bucketVersioning: StackValidationPolicy = {
   },
 };
 
+/** The encryption rules of a bucket: its own (deprecated) inline configuration and separate resources. */
+function encryptionDefaults(rules: unknown): { algorithm?: unknown; key?: unknown }[] {
+  if (!Array.isArray(rules)) {
+    return [];
+  }
+  return rules.map((rule) => {
+    const byDefault = (rule as Record<string, Record<string, unknown> | undefined>)
+      ?.applyServerSideEncryptionByDefault;
+    return { algorithm: byDefault?.sseAlgorithm, key: byDefault?.kmsMasterKeyId };
+  });
+}
+
+/** `alias/aws/s3`, by name or by its ARN: the AWS-managed key, whose policy nobody controls. */
+const isAwsManagedS3Key = (key: string) => key === "alias/aws/s3" || key.endsWith(":alias/aws/s3");
+
+export const bucketCustomerManagedKey: StackValidationPolicy = {
+  name: "s3-bucket-customer-managed-key",
+  description:
+    "S3 buckets should encrypt by default with SSE-KMS under a customer-managed key (`aws:kms` or " +
+    "`aws:kms:dsse` with a `kmsMasterKeyId` other than `alias/aws/s3`), so the key policy decides who can read.",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    'Add an `aws.s3.BucketServerSideEncryptionConfiguration` with `sseAlgorithm: "aws:kms"`, ' +
+    "`kmsMasterKeyId: key.arn` and `bucketKeyEnabled: true`.",
+  validateStack: (args, reportViolation) => {
+    const configurations = [awsTypes.s3BucketEncryption, awsTypes.s3BucketEncryptionV2].map((type) =>
+      referrersOf(args.resources, type, "bucket"),
+    );
+    for (const bucket of buckets(args.resources)) {
+      const rules = [
+        ...encryptionDefaults(
+          copyKnown(
+            () =>
+              bucket.props.serverSideEncryptionConfiguration?.rules ??
+              bucket.props.serverSideEncryptionConfiguration?.rule,
+          ).value,
+        ),
+        ...configurations
+          .flatMap((configuration) => configuration.to(bucket, bucketKeys))
+          .flatMap((configuration) => encryptionDefaults(copyKnown(() => configuration.props.rules).value)),
+      ];
+      const customerManaged = rules.some(
+        ({ algorithm, key }) =>
+          typeof algorithm === "string" &&
+          algorithm.toLowerCase().startsWith("aws:kms") &&
+          (isUnknownMarker(key) || (typeof key === "string" && key !== "" && !isAwsManagedS3Key(key))),
+      );
+      if (!customerManaged) {
+        const found =
+          rules.map(({ algorithm }) => String(algorithm ?? "unset")).join(", ") || "the S3 default";
+        reportViolation(
+          `bucket "${bucket.name}" is encrypted with ${found}, not SSE-KMS under a customer-managed key; add a ` +
+            'BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and kmsMasterKeyId.',
+          bucket.urn,
+        );
+      }
+    }
+  },
+};
+
+/** Whether a trail records object-level (data) events of the bucket with the given ARN. */
+function trailLogsObjects(trail: PolicyResource, bucketArn: string | undefined): boolean {
+  const covers = (value: unknown) =>
+    typeof value === "string" &&
+    (isUnknownMarker(value) ||
+      /^arn:aws[a-z-]*:s3(:::)?$/.test(value) ||
+      (bucketArn !== undefined && `${bucketArn}/`.startsWith(value.endsWith("/") ? value : `${value}/`)));
+  const selectors = copyKnown(() => trail.props.eventSelectors).value;
+  const basic =
+    Array.isArray(selectors) &&
+    selectors.some((selector: Record<string, unknown>) =>
+      ((selector?.dataResources as Record<string, unknown>[] | undefined) ?? []).some(
+        (resource) =>
+          resource?.type === "AWS::S3::Object" &&
+          ((resource.values as unknown[] | undefined) ?? []).some(covers),
+      ),
+    );
+  const advanced = copyKnown(() => trail.props.advancedEventSelectors).value;
+  const advancedCovers =
+    Array.isArray(advanced) &&
+    advanced.some((selector: Record<string, unknown>) => {
+      const fields = (selector?.fieldSelectors as Record<string, unknown>[] | undefined) ?? [];
+      const field = (name: string) => fields.find((entry) => entry?.field === name);
+      const type = field("resources.type");
+      const arn = field("resources.ARN");
+      return (
+        Array.isArray(type?.equals) &&
+        type.equals.includes("AWS::S3::Object") &&
+        (arn === undefined || ((arn.startsWith as unknown[] | undefined) ?? []).some(covers))
+      );
+    });
+  return basic || advancedCovers;
+}
+
+export const bucketAccessLogging: StackValidationPolicy = {
+  name: "s3-bucket-access-logging",
+  description:
+    "Requests to the stack's S3 buckets should be recorded: server access logging (`aws.s3.BucketLogging`) " +
+    "or a CloudTrail trail of the stack that logs the bucket's S3 data events.",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    "Add an `aws.s3.BucketLogging` to a log bucket, or an event selector for `AWS::S3::Object` on the bucket's " +
+    "ARN to the stack's trail.",
+  validateStack: (args, reportViolation) => {
+    const loggings = [awsTypes.s3BucketLogging, awsTypes.s3BucketLoggingV2].map((type) =>
+      referrersOf(args.resources, type, "bucket"),
+    );
+    const trails = args.resources.filter((resource) => resource.type === awsTypes.cloudTrail);
+    for (const bucket of buckets(args.resources)) {
+      const arn = knownOrUndefined(() => bucket.props.arn);
+      const name = knownOrUndefined(() => bucket.props.bucket);
+      const bucketArn =
+        typeof arn === "string" ? arn : typeof name === "string" ? `arn:aws:s3:::${name}` : undefined;
+      const logged =
+        isSet(() => bucket.props.logging?.targetBucket) ||
+        loggings.some((logging) => logging.to(bucket, bucketKeys).length > 0) ||
+        trails.some((trail) => trailLogsObjects(trail, bucketArn));
+      if (!logged) {
+        reportViolation(
+          `bucket "${bucket.name}" has no server access logging and no trail records its data events; add an ` +
+            "aws.s3.BucketLogging or an AWS::S3::Object event selector to the stack's trail.",
+          bucket.urn,
+        );
+      }
+    }
+  },
+};
+
 export const s3Policies = [
   noPublicAcl,
   publicAccessBlockComplete,
   bucketPublicAccessBlock,
   bucketTlsOnly,
   bucketVersioning,
+  bucketCustomerManagedKey,
+  bucketAccessLogging,
 ];

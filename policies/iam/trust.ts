@@ -150,3 +150,64 @@ export const oidcTrustPinned = documentPolicy<OidcConfig>({
       .flatMap((provider) => checkProvider(statement, provider));
   },
 });
+
+interface CrossAccountConfig {
+  trustedAccounts: string[];
+}
+
+/** The account of an AWS principal that is an account root or a role (`123456789012`, `...:root`, `...:role/x`). */
+function accountOfRootOrRole(value: string): string | undefined {
+  if (/^\d{12}$/.test(value)) {
+    return value;
+  }
+  return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(?:root$|role\/|assumed-role\/)/.exec(value)?.[1];
+}
+
+/** An `sts:ExternalId` condition that holds only for the values it lists. */
+function requiresExternalId(statement: Statement): boolean {
+  return statement.conditions.some((condition) => {
+    const operator = condition.operator.toLowerCase();
+    return (
+      condition.key === "sts:externalid" &&
+      (operator === "stringequals" || operator === "stringequalsignorecase") &&
+      condition.values.length > 0 &&
+      condition.values.every((value) => isUnknownMarker(value) || !/^[*?]*$/.test(value))
+    );
+  });
+}
+
+export const trustCrossAccountExternalId = documentPolicy<CrossAccountConfig>({
+  name: "iam-trust-cross-account-external-id",
+  description:
+    "A role trusted by the root or a role of an account outside `trustedAccounts` must require `sts:ExternalId` " +
+    "(StringEquals): otherwise a service in that account can be tricked into acting on this account (the " +
+    "confused deputy).",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    'Add `StringEquals: { "sts:ExternalId": "<id agreed with the other account>" }` to the trust statement, or ' +
+    "list the account in the stack's `trustedAccounts` when it is one of your own.",
+  kinds: ["trust"],
+  configSchema: {
+    properties: {
+      trustedAccounts: stringListSetting(
+        "Account ids whose root and roles may be trusted without sts:ExternalId (this stack's own accounts).",
+        [],
+      ),
+    },
+  },
+  check(statement, { config }) {
+    if (statement.effect !== "Allow" || statement.conditionsUnknown || requiresExternalId(statement)) {
+      return [];
+    }
+    const trusted = new Set(config.trustedAccounts);
+    return statement.principals
+      .filter((principal) => principal.type.toLowerCase() === "aws")
+      .map((principal) => ({ principal: principal.value, account: accountOfRootOrRole(principal.value) }))
+      .filter(({ account }) => account !== undefined && !trusted.has(account))
+      .map(
+        ({ principal, account }) =>
+          `Allow to principal AWS "${principal}" trusts account ${account} without sts:ExternalId; add ` +
+          'StringEquals "sts:ExternalId" with the id agreed with that account, or list it in trustedAccounts.',
+      );
+  },
+});

@@ -45,6 +45,12 @@ export const awsTypes = {
   /** Deprecated alias of Bucket in @pulumi/aws 7; still accepted, so still checked. */
   s3BucketV2: "aws:s3/bucketV2:BucketV2",
   s3BucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+  s3BucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  s3BucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
+  s3BucketEncryption:
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  s3BucketEncryptionV2:
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
   s3BucketVersioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
   secretsManagerSecret: "aws:secretsmanager/secret:Secret",
   secretsManagerSecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",

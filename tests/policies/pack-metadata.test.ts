@@ -11,6 +11,11 @@ const mandatory = [
   "iam-oidc-trust-pinned",
   "iam-resource-policy-not-public",
   "iam-no-admin-managed-policies",
+  "iam-no-privilege-escalation",
+  "iam-trust-cross-account-external-id",
+  "iam-no-user-policies",
+  "kms-no-policy-lockout-bypass",
+  "awsnative-checked-types-use-aws",
   "lambda-permission-no-public-principal",
   "lambda-permission-source-scoped",
   "lambda-no-secrets-in-environment",
@@ -44,6 +49,8 @@ const advisory = [
   "dynamodb-deletion-protection",
   "s3-bucket-tls-only",
   "s3-bucket-versioning",
+  "s3-bucket-customer-managed-key",
+  "s3-bucket-access-logging",
   "cloudtrail-cloudwatch-logs",
   "cloudwatch-log-group-customer-managed-key",
   "sns-customer-managed-key",
@@ -57,6 +64,8 @@ const stackPolicies = [
   "s3-bucket-public-access-block",
   "s3-bucket-tls-only",
   "s3-bucket-versioning",
+  "s3-bucket-customer-managed-key",
+  "s3-bucket-access-logging",
   "inspector-scanning-enabled",
   "lambda-async-failure-destination",
   "secretsmanager-secret-rotation",
@@ -90,7 +99,7 @@ describe("policy pack metadata", () => {
     it(`${policy.name}: <service>-<requirement> name, an actionable description and fix`, () => {
       assert.match(
         policy.name,
-        /^(iam|lambda|ecr|dynamodb|kms|s3|cloudtrail|cloudwatch|apigateway|sns|codebuild|secretsmanager|inspector|tags)-[a-z0-9-]+$/,
+        /^(iam|awsnative|lambda|ecr|dynamodb|kms|s3|cloudtrail|cloudwatch|apigateway|sns|codebuild|secretsmanager|inspector|tags)-[a-z0-9-]+$/,
       );
       assert.ok(policy.description.length >= 60 && /[.)]$/.test(policy.description), policy.description);
       assert.ok(

@@ -85,7 +85,7 @@ describe("stack policies", () => {
         versioning: { enabled: true },
       });
       const result = await analyzeStack(policies, [inline, block("inline-block", "inline-id")]);
-      assert.deepEqual(result.diagnostics, []);
+      assert.deepEqual([...of(result, "s3-bucket-tls-only"), ...of(result, "s3-bucket-versioning")], []);
     });
 
     it("flag a Deny on the wrong condition and suspended versioning", async () => {
@@ -96,7 +96,10 @@ describe("stack policies", () => {
         versioning("reports-id", "Suspended", "aws:s3/bucketVersioningV2:BucketVersioningV2"),
       ]);
       assert.deepEqual(violatedPolicies(result), []);
-      assert.deepEqual(violatedPolicies(result, "advisory"), ["s3-bucket-tls-only", "s3-bucket-versioning"]);
+      assert.deepEqual(
+        violatedPolicies(result, "advisory").filter((name) => /tls-only|versioning/.test(name)),
+        ["s3-bucket-tls-only", "s3-bucket-versioning"],
+      );
     });
   });
 

@@ -21,7 +21,7 @@ export const attachmentCases: ResourceCase[] = [
       user: "deployer",
       policyArn: awsManaged("PowerUserAccess"),
     }),
-    blockedBy: [P.adminPolicies],
+    blockedBy: [P.adminPolicies, P.userPolicies],
   },
   {
     title: "Role.managedPolicyArns with a *FullAccess policy",

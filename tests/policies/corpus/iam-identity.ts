@@ -183,7 +183,7 @@ export const identityCases: ResourceCase[] = [
         Statement: [allow("cloudformation:*", "arn:aws:cloudformation:us-east-1:123456789012:stack/shop/*")],
       }),
     }),
-    blockedBy: [P.actions],
+    blockedBy: [P.actions, P.userPolicies],
   },
   {
     title: 'GroupPolicy with "*" on one queue',

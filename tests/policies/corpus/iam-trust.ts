@@ -34,7 +34,13 @@ export const trustCases: ResourceCase[] = [
     resource: role(
       "hidden-any",
       json({
-        Statement: [{ Effect: "Allow", Principal: { AWS: [arn.root, "*"] }, Action: "sts:AssumeRole" }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: ["arn:aws:iam::123456789012:user/alice", "*"] },
+            Action: "sts:AssumeRole",
+          },
+        ],
       }),
     ),
     blockedBy: [P.trustPublic],
@@ -250,16 +256,62 @@ export const trustCases: ResourceCase[] = [
     ),
   },
   {
-    title: "this account's root assumes the role with MFA",
+    title: "another account's root assumes the role with MFA but no sts:ExternalId",
     resource: role(
-      "break-glass",
+      "partner-mfa",
       json({
         Statement: [
           {
             Effect: "Allow",
-            Principal: { AWS: arn.root },
+            Principal: { AWS: "arn:aws:iam::210987654321:root" },
             Action: "sts:AssumeRole",
             Condition: { Bool: { "aws:MultiFactorAuthPresent": true } },
+          },
+        ],
+      }),
+    ),
+    blockedBy: [P.crossAccount],
+  },
+  {
+    title: "another account's role, written as a list, with an ExternalId only IfExists",
+    resource: role("partner-if-exists", {
+      Statement: {
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::210987654321:role/vendor-scanner"] },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEqualsIfExists: { "sts:ExternalId": "shop-7f3a" } },
+      },
+    }),
+    blockedBy: [P.crossAccount],
+  },
+  {
+    title: "another account by its bare account id, ExternalId matched with StringLike *",
+    resource: role(
+      "partner-bare-id",
+      json({
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "210987654321" },
+            Action: "sts:AssumeRole",
+            Condition: { StringLike: { "sts:ExternalId": "*" } },
+          },
+        ],
+      }),
+    ),
+    blockedBy: [P.crossAccount],
+  },
+  {
+    title: "another account's role with an exact sts:ExternalId",
+    resource: role(
+      "partner-external-id",
+      json({
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::210987654321:role/vendor-scanner" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "shop-7f3a9c" } },
           },
         ],
       }),

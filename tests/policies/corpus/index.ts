@@ -8,6 +8,8 @@ import { resourcePolicyCases } from "./iam-resource";
 import { trustCases } from "./iam-trust";
 import { stackCases } from "./stacks";
 import { awsTemplateCases } from "./aws-templates";
+import { escalationCases } from "./iam-escalation";
+import { usersKeysNativeCases } from "./users-keys-native";
 import { weakConditionCases } from "./weak-conditions";
 
 export type { ResourceCase, StackCase };
@@ -21,6 +23,8 @@ export const resourceCases: readonly ResourceCase[] = [
   ...dataCases,
   ...edgeCases,
   ...weakConditionCases,
+  ...escalationCases,
+  ...usersKeysNativeCases,
   ...awsTemplateCases,
 ];
 

@@ -6,6 +6,9 @@ const types = {
   block: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   policy: "aws:s3/bucketPolicy:BucketPolicy",
   versioning: "aws:s3/bucketVersioning:BucketVersioning",
+  encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  logging: "aws:s3/bucketLogging:BucketLogging",
+  trail: "aws:cloudtrail/trail:Trail",
   repository: "aws:ecr/repository:Repository",
   lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
   function: "aws:lambda/function:Function",
@@ -49,6 +52,23 @@ function previewCompanions(name: string): TestResource[] {
             },
           ],
         }),
+      }),
+      propertyDependencies: dependsOnBucket,
+    },
+    {
+      ...resource(types.encryption, `${name}-encryption`, {
+        bucket: unknownString,
+        rules: [
+          { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: unknownString } },
+        ],
+      }),
+      propertyDependencies: dependsOnBucket,
+    },
+    {
+      ...resource(types.logging, `${name}-logging`, {
+        bucket: unknownString,
+        targetBucket: "shop-access-logs",
+        targetPrefix: `${name}/`,
       }),
       propertyDependencies: dependsOnBucket,
     },
@@ -138,6 +158,30 @@ export const stackCases: StackCase[] = [
       resource(types.versioning, "audit-versioning", {
         bucket: "audit-1a2b3c",
         versioningConfiguration: { status: "Enabled" },
+      }),
+      resource(types.encryption, "audit-encryption", {
+        bucket: "audit-1a2b3c",
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: arn.key("audit") },
+            bucketKeyEnabled: true,
+          },
+        ],
+      }),
+      resource(types.trail, "audit-trail", {
+        name: "shop-audit",
+        s3BucketName: "audit-1a2b3c",
+        kmsKeyId: arn.key("trail"),
+        isMultiRegionTrail: true,
+        enableLogFileValidation: true,
+        cloudWatchLogsGroupArn: `${arn.logGroup("/aws/cloudtrail/shop-audit")}:*`,
+        cloudWatchLogsRoleArn: arn.role("shop-audit-delivery"),
+        eventSelectors: [
+          {
+            readWriteType: "All",
+            dataResources: [{ type: "AWS::S3::Object", values: [`${arn.bucket("audit-1a2b3c")}/`] }],
+          },
+        ],
       }),
     ],
   },
