@@ -7,6 +7,7 @@
  * differ only through these values: no component ever asks which stack it runs in.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { authLimitProblems, authLimitSettings, type AuthLimits } from "../app/services/auth-limits";
 
 export const projectName = "shop-infra";
 
@@ -63,6 +64,10 @@ export interface StackSettings {
   readonly api: FunctionSettings & {
     readonly throttlingRateLimit: number;
     readonly throttlingBurstLimit: number;
+    /** Stage throttle of POST /auth/login and /auth/register. */
+    readonly authThrottling: { readonly rateLimit: number; readonly burstLimit: number };
+    /** The app's login and registration limits (app/services/auth-limits.ts). */
+    readonly authLimits: AuthLimits;
     readonly corsOrigins: readonly string[];
     readonly jwtIssuer: string;
     readonly jwtAudience: string;
@@ -132,6 +137,18 @@ export function readStackSettings(): StackSettings {
     `${projectName}:architecture must be "x86_64" or "arm64"`,
   );
 
+  const authLimits = Object.fromEntries(
+    Object.entries(authLimitSettings).map(([limit, setting]) => {
+      const value = config.requireNumber(setting.configKey);
+      check(
+        Number.isInteger(value) && value >= setting.min && value <= setting.max,
+        `${projectName}:${setting.configKey} must be an integer in ${setting.min}..${setting.max}`,
+      );
+      return [limit, value];
+    }),
+  ) as Record<keyof AuthLimits, number>;
+  for (const problem of authLimitProblems(authLimits, (setting) => `${projectName}:${setting.configKey}`))
+    problems.push(problem);
   const corsOrigins = config.requireObject<string[]>("corsOrigins");
   check(
     Array.isArray(corsOrigins) &&
@@ -210,6 +227,11 @@ export function readStackSettings(): StackSettings {
       reservedConcurrency: positive("apiReservedConcurrency"),
       throttlingRateLimit: positive("apiThrottlingRateLimit"),
       throttlingBurstLimit: positive("apiThrottlingBurstLimit"),
+      authThrottling: {
+        rateLimit: positive("authThrottlingRateLimit"),
+        burstLimit: positive("authThrottlingBurstLimit"),
+      },
+      authLimits,
       corsOrigins,
       jwtIssuer: config.require("jwtIssuer"),
       jwtAudience: config.require("jwtAudience"),

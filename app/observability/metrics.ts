@@ -4,7 +4,8 @@
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Dependency, DependencyFailure } from "../domain/errors";
-import type { RefusalReason } from "../services/login-throttle";
+import type { RefusalReason } from "../services/auth-limits";
+import { AUTH_REFUSALS_METRIC, FAILED_LOGINS_METRIC, METRICS_NAMESPACE } from "./metric-names";
 
 export interface ShopMetrics {
   orderPlaced(totalCents: number): void;
@@ -15,11 +16,7 @@ export interface ShopMetrics {
   dependencyUnavailable(dependency: Dependency, failure: DependencyFailure): void;
 }
 
-export const METRICS_NAMESPACE = "Shop";
-
-/** The metric of `authRefused`, one series per reason (dimension `reason`, besides `service`). */
-export const AUTH_REFUSALS_METRIC = "AuthRefusals";
-export const FAILED_LOGINS_METRIC = "FailedLogins";
+export { METRICS_NAMESPACE } from "./metric-names";
 /** The metric of `dependencyUnavailable` (dimension `dependency`, besides `service`); Monitoring alarms on it. */
 export const DEPENDENCY_UNAVAILABLE_METRIC = "DependencyUnavailable";
 

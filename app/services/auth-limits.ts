@@ -10,6 +10,34 @@
  * below `LOGIN_ACCOUNT_LIMIT` (checked below): one source can then never lock an account.
  */
 
+/** Why a login or registration was refused: the dimension of the `AuthRefusals` metric and the audit line. */
+export type RefusalReason =
+  | "login-account-source"
+  | "login-source-burst"
+  | "login-source"
+  | "login-account"
+  | "login-device"
+  | "register-source-burst"
+  | "register-source";
+
+export const refusalReasons: readonly RefusalReason[] = [
+  "login-account-source",
+  "login-source-burst",
+  "login-source",
+  "login-account",
+  "login-device",
+  "register-source-burst",
+  "register-source",
+];
+
+/** The reasons that name a source address: a spike of these is a source being throttled. */
+export const sourceRefusalReasons: readonly RefusalReason[] = [
+  "login-source-burst",
+  "login-source",
+  "register-source-burst",
+  "register-source",
+];
+
 export interface AuthLimitSetting {
   readonly envVar: string;
   /** The key in Pulumi config (`shop-infra:<configKey>`). */

@@ -1,35 +1,9 @@
 import { TooManyRequestsError } from "../domain/errors";
 import type { AttemptCounterRepository } from "../repositories/attempt-counter-repository";
 import { normalizeEmail } from "../repositories/user-repository";
-import type { AuthLimits } from "./auth-limits";
+import type { AuthLimits, RefusalReason } from "./auth-limits";
 
-/** Why a login or registration was refused: the dimension of the `AuthRefusals` metric and the audit line. */
-export type RefusalReason =
-  | "login-account-source"
-  | "login-source-burst"
-  | "login-source"
-  | "login-account"
-  | "login-device"
-  | "register-source-burst"
-  | "register-source";
-
-/** The reasons that name a source address: a spike of these is a source being throttled. */
-export const sourceRefusalReasons: readonly RefusalReason[] = [
-  "login-source-burst",
-  "login-source",
-  "register-source-burst",
-  "register-source",
-];
-
-export const refusalReasons: readonly RefusalReason[] = [
-  "login-account-source",
-  "login-source-burst",
-  "login-source",
-  "login-account",
-  "login-device",
-  "register-source-burst",
-  "register-source",
-];
+export { refusalReasons, sourceRefusalReasons, type RefusalReason } from "./auth-limits";
 
 const messages: Record<RefusalReason, string> = {
   "login-account-source": "Too many failed logins for this account from your address; try again later",

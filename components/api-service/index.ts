@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tables, type TableKey } from "../../app/data/tables";
+import { authLimitSettings, defaultAuthLimits, type AuthLimits } from "../../app/services/auth-limits";
 import { ContainerFunction, type LambdaArchitecture } from "../container-function";
 import type { TableReference } from "../data-tables";
 import { awsContext } from "../shared/aws-context";
@@ -57,12 +58,26 @@ export interface ApiServiceArgs {
   readonly throttlingRateLimit?: pulumi.Input<number>;
   /** Burst of the stage. Default: 200. */
   readonly throttlingBurstLimit?: pulumi.Input<number>;
+  /**
+   * Requests per second and burst of `POST /auth/login` and `POST /auth/register` together with the stage's
+   * other limits: each hashes a password (tens of ms of CPU), so a flood of them must not use up the whole
+   * stage's bucket. API Gateway HTTP APIs throttle per route, not per client; the app's own counters
+   * (authLimits) do the per-source part. Default: 20 per second, burst 40.
+   */
+  readonly authThrottling?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * The app's login and registration limits, passed as its environment variables. Default: the app's own
+   * defaults (app/services/auth-limits.ts, where each is explained).
+   */
+  readonly authLimits?: Partial<AuthLimits>;
   /** Custom domain. Default: none (the execute-api endpoint). */
   readonly domain?: {
     readonly domainName: pulumi.Input<string>;
     readonly hostedZoneId: pulumi.Input<string>;
   };
 }
+
+const metricsServiceName = "shop-api";
 
 /** Access log fields (API Gateway `$context` variables), one JSON object per request. */
 export const accessLogFormat = JSON.stringify({
@@ -91,6 +106,8 @@ export class ApiService extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
   public readonly accessLogGroupName: pulumi.Output<string>;
+  /** The `service` dimension of the app's own metrics (its POWERTOOLS_SERVICE_NAME). */
+  public readonly metricsServiceName = metricsServiceName;
 
   constructor(name: string, args: ApiServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:api:ApiService", name, {}, opts);
@@ -106,6 +123,8 @@ export class ApiService extends pulumi.ComponentResource {
     const logLevel = args.logLevel ?? "INFO";
     const throttlingRateLimit = args.throttlingRateLimit ?? 100;
     const throttlingBurstLimit = args.throttlingBurstLimit ?? 200;
+    const authThrottling = args.authThrottling ?? { rateLimit: 20, burstLimit: 40 };
+    const authLimits = { ...defaultAuthLimits, ...args.authLimits };
 
     if (corsOrigins.includes("*"))
       throw new Error(`ApiService ${name}: corsOrigins must list exact origins, not "*"`);
@@ -135,9 +154,15 @@ export class ApiService extends pulumi.ComponentResource {
           JWT_AUDIENCE: jwtAudience,
           REPORTS_BUCKET: args.reportsBucket.name,
           CORS_ORIGINS: corsOrigins.join(","),
-          POWERTOOLS_SERVICE_NAME: "shop-api",
+          POWERTOOLS_SERVICE_NAME: metricsServiceName,
           LOG_LEVEL: logLevel,
           NODE_OPTIONS: "--enable-source-maps",
+          ...Object.fromEntries(
+            Object.entries(authLimitSettings).map(([limit, setting]) => [
+              setting.envVar,
+              String(authLimits[limit as keyof AuthLimits]),
+            ]),
+          ),
         },
         policyStatements: apiAccessStatements({
           tableArns: Object.fromEntries(
@@ -195,10 +220,21 @@ export class ApiService extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const target = pulumi.interpolate`integrations/${integration.id}`;
     new aws.apigatewayv2.Route(
       `${name}-default-route`,
-      { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` },
+      { apiId: api.id, routeKey: "$default", target },
       { parent: this },
+    );
+    // Their own routes (same integration) only so that the stage can throttle them on their own.
+    const authRouteKeys = ["POST /auth/login", "POST /auth/register"];
+    const authRoutes = authRouteKeys.map(
+      (routeKey) =>
+        new aws.apigatewayv2.Route(
+          `${name}-${routeKey.split("/").pop()}-route`,
+          { apiId: api.id, routeKey, target },
+          { parent: this },
+        ),
     );
 
     const stage = new aws.apigatewayv2.Stage(
@@ -209,8 +245,14 @@ export class ApiService extends pulumi.ComponentResource {
         autoDeploy: true,
         accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat },
         defaultRouteSettings: { throttlingRateLimit, throttlingBurstLimit, detailedMetricsEnabled: true },
+        routeSettings: authRouteKeys.map((routeKey) => ({
+          routeKey,
+          throttlingRateLimit: authThrottling.rateLimit,
+          throttlingBurstLimit: authThrottling.burstLimit,
+          detailedMetricsEnabled: true,
+        })),
       },
-      { parent: this },
+      { parent: this, dependsOn: authRoutes },
     );
 
     new aws.lambda.Permission(

@@ -1,11 +1,18 @@
 /**
  * Monitoring: the alarms that page someone and the dashboard they open. Alarms (all to the alert topic,
  * on ALARM and on OK): per Lambda function errors, throttles and p99 duration near its timeout; the HTTP
- * API's 5xx rate and p99 latency; per DynamoDB table throttled requests and system errors. The dashboard
+ * API's 5xx rate and p99 latency; per DynamoDB table throttled requests and system errors; and, from the
+ * app's own EMF metrics, spikes of failed logins and of throttled sources (issue 18). The dashboard
  * shows the API, the functions and the tables on one page.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  AUTH_REFUSALS_METRIC,
+  FAILED_LOGINS_METRIC,
+  METRICS_NAMESPACE,
+} from "../../app/observability/metric-names";
+import { sourceRefusalReasons } from "../../app/services/auth-limits";
 import { awsContext } from "../shared/aws-context";
 
 export interface MonitoredFunction {
@@ -37,6 +44,22 @@ export interface MonitoringArgs {
   readonly apiLatencyP99Ms?: number;
   /** A function alarms when its p99 duration exceeds this share of its timeout. Default: 0.8. */
   readonly durationTimeoutRatio?: number;
+  /**
+   * The app's metrics (namespace Shop) to alarm on: failed logins and throttled sources. `serviceName` is
+   * the API's POWERTOOLS_SERVICE_NAME (the `service` dimension). Default: none.
+   */
+  readonly authMetrics?: { readonly serviceName: pulumi.Input<string> };
+  /**
+   * Failed logins (wrong password or unknown email) in 5 minutes above which an alarm fires: a person
+   * mistypes a few times, a guessing campaign fails by the hundred. Default: 100.
+   */
+  readonly failedLoginsPer5Min?: number;
+  /**
+   * Logins and registrations refused because of their source address in 5 minutes above which an alarm
+   * fires: a refused source keeps getting refused while it keeps trying, so 50 means a sustained attack or
+   * a shared address in trouble. Default: 50.
+   */
+  readonly throttledSourcesPer5Min?: number;
 }
 
 /** The DynamoDB operations whose system errors are watched (CloudWatch reports them per operation). */
@@ -64,6 +87,8 @@ export class Monitoring extends pulumi.ComponentResource {
     const api5xxRatePercent = args.api5xxRatePercent ?? 1;
     const apiLatencyP99Ms = args.apiLatencyP99Ms ?? 2000;
     const durationTimeoutRatio = args.durationTimeoutRatio ?? 0.8;
+    const failedLoginsPer5Min = args.failedLoginsPer5Min ?? 100;
+    const throttledSourcesPer5Min = args.throttledSourcesPer5Min ?? 50;
 
     const { region } = awsContext(this);
     const notify = [args.alertTopicArn];
@@ -155,6 +180,40 @@ export class Monitoring extends pulumi.ComponentResource {
         evaluationPeriods: 3,
         comparisonOperator: "GreaterThanThreshold",
         threshold: apiLatencyP99Ms,
+      });
+    }
+
+    if (args.authMetrics) {
+      const service = args.authMetrics.serviceName;
+      alarm("failed-logins", {
+        alarmDescription: `More than ${failedLoginsPer5Min} failed logins in 5 minutes: password guessing or credential stuffing`,
+        namespace: METRICS_NAMESPACE,
+        metricName: FAILED_LOGINS_METRIC,
+        dimensions: { service },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: failedLoginsPer5Min,
+      });
+      alarm("throttled-sources", {
+        alarmDescription: `More than ${throttledSourcesPer5Min} logins or registrations refused for their source address in 5 minutes`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: throttledSourcesPer5Min,
+        evaluationPeriods: 1,
+        metricQueries: [
+          ...sourceRefusalReasons.map((reason, index) => ({
+            id: `refused${index}`,
+            metric: {
+              namespace: METRICS_NAMESPACE,
+              metricName: AUTH_REFUSALS_METRIC,
+              dimensions: { service, reason },
+              period: 300,
+              stat: "Sum",
+            },
+          })),
+          { id: "throttled", expression: "SUM(METRICS())", label: "Source refusals", returnData: true },
+        ],
       });
     }
 

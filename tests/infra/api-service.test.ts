@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { authLimitSettings } from "../../app/services/auth-limits";
 import { apiTableAccess, tables, type TableKey } from "../../app/data/tables";
 import { accessLogFormat, ApiService, type ApiServiceArgs } from "../../components/api-service";
 import {
@@ -73,6 +74,8 @@ describe("ApiService", () => {
     assert.deepEqual(variables, {
       ...Object.fromEntries(Object.values(tables).map((t) => [t.envVar, `shop-test-${t.name}`])),
       JWT_SECRET_ARN: secretArn,
+      // The login and registration limits, at the app's defaults unless the stack overrides them.
+      ...Object.fromEntries(Object.values(authLimitSettings).map((s) => [s.envVar, String(s.fallback)])),
       JWT_ISSUER: "shop-api",
       JWT_AUDIENCE: "shop-api-clients",
       REPORTS_BUCKET: "reports-bucket",
@@ -103,11 +106,16 @@ describe("ApiService", () => {
     assert.equal(integration.inputs.payloadFormatVersion, "2.0");
     assert.equal(integration.inputs.integrationType, "AWS_PROXY");
     assert.equal(integration.inputs.integrationUri, only(run, "aws:lambda/function:Function").outputs.arn);
-    const route = only(run, "aws:apigatewayv2/route:Route");
-    assert.deepEqual(
-      [route.inputs.routeKey, route.inputs.target],
+    // $default takes every request; login and registration get routes of their own only to be throttled apart.
+    const routes = ofType(run, "aws:apigatewayv2/route:Route").map((r) => [
+      r.inputs.routeKey,
+      r.inputs.target,
+    ]);
+    assert.deepEqual(routes.sort(), [
       ["$default", `integrations/${integration.id}`],
-    );
+      ["POST /auth/login", `integrations/${integration.id}`],
+      ["POST /auth/register", `integrations/${integration.id}`],
+    ]);
 
     const stage = only(run, "aws:apigatewayv2/stage:Stage");
     const accessLogs = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find(
@@ -124,6 +132,20 @@ describe("ApiService", () => {
       throttlingBurstLimit: 200,
       detailedMetricsEnabled: true,
     });
+    assert.deepEqual(stage.inputs.routeSettings, [
+      {
+        routeKey: "POST /auth/login",
+        throttlingRateLimit: 20,
+        throttlingBurstLimit: 40,
+        detailedMetricsEnabled: true,
+      },
+      {
+        routeKey: "POST /auth/register",
+        throttlingRateLimit: 20,
+        throttlingBurstLimit: 40,
+        detailedMetricsEnabled: true,
+      },
+    ]);
     assert.equal(accessLogs.inputs.retentionInDays, 30);
     assert.ok(
       Object.values(JSON.parse(accessLogFormat) as Record<string, string>).every((v) =>

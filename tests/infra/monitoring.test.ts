@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sourceRefusalReasons } from "../../app/services/auth-limits";
 import { AlertTopic, Monitoring } from "../../components/monitoring";
 import {
   defaultTestConfig,
@@ -155,5 +156,39 @@ describe("Monitoring", () => {
       run.outputs.dashboardUrl.value,
       "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=mon",
     );
+  });
+});
+
+describe("Monitoring of logins (issue 18)", () => {
+  it("alarms on a spike of failed logins and on one of refusals for the source address, from the app's own metrics", async () => {
+    const run = await runUnderMocks(() => {
+      new Monitoring("mon", { alertTopicArn: topicArn, authMetrics: { serviceName: "shop-api" } });
+    }, options);
+    const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const failed = alarms.find((a) => a.inputs.name === "mon-failed-logins")!;
+    assert.deepEqual(
+      [failed.inputs.namespace, failed.inputs.metricName, failed.inputs.dimensions, failed.inputs.threshold],
+      ["Shop", "FailedLogins", { service: "shop-api" }, 100],
+    );
+    const throttled = alarms.find((a) => a.inputs.name === "mon-throttled-sources")!;
+    const queries = throttled.inputs.metricQueries as {
+      metric?: { namespace: string; metricName: string; dimensions: Record<string, string> };
+      expression?: string;
+    }[];
+    assert.deepEqual(
+      queries
+        .filter((q) => q.metric)
+        .map((q) => [q.metric!.namespace, q.metric!.metricName, q.metric!.dimensions]),
+      sourceRefusalReasons.map((reason) => ["Shop", "AuthRefusals", { service: "shop-api", reason }]),
+    );
+    assert.equal(queries.at(-1)?.expression, "SUM(METRICS())");
+    assert.equal(throttled.inputs.threshold, 50);
+    assert.ok([failed, throttled].every((a) => (a.inputs.alarmActions as string[]).includes(topicArn)));
+  });
+
+  it("adds no login alarm unless asked", async () => {
+    const run = await runUnderMocks(() => new Monitoring("mon", { alertTopicArn: topicArn }), options);
+    const names = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name);
+    assert.ok(!names.includes("mon-failed-logins") && !names.includes("mon-throttled-sources"));
   });
 });

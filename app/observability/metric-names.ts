@@ -1,0 +1,10 @@
+/**
+ * Names of the app's own CloudWatch metrics, free of imports: the Monitoring component loads this module
+ * to alarm on exactly the metrics the app emits, without loading Powertools into the Pulumi program.
+ */
+export const METRICS_NAMESPACE = "Shop";
+
+export const FAILED_LOGINS_METRIC = "FailedLogins";
+
+/** One series per refusal reason (dimension `reason`, besides `service`). */
+export const AUTH_REFUSALS_METRIC = "AuthRefusals";
