@@ -8,8 +8,6 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { connect } from "node:net";
-import os from "node:os";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Express } from "express";
 import jwt from "jsonwebtoken";
@@ -20,6 +18,7 @@ import { createApp } from "../../app/http/create-app";
 import { AdminBootstrapRefusedError, ensureAdmin } from "../../app/services/admin-bootstrap";
 import { authLimitSettings } from "../../app/services/auth-limits";
 import { assertProblem } from "../support/api-client";
+import { connection, nonLoopbackAddress } from "../support/connection";
 import {
   createTestContext,
   localEnvironment,
@@ -422,9 +421,7 @@ describe("Auth hardening (issue 18)", function () {
   });
 
   it("keeps DynamoDB Local and s3rver on loopback: a non-loopback address of this machine refuses connections", async function () {
-    const external = Object.values(os.networkInterfaces())
-      .flat()
-      .find((i) => i && !i.internal && (i.family === "IPv4" || !i.address.startsWith("fe80")));
+    const external = nonLoopbackAddress();
     if (!external) {
       console.log("    (skipped: this machine has no non-loopback address to try)");
       this.skip();
@@ -433,27 +430,7 @@ describe("Auth hardening (issue 18)", function () {
     for (const variable of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3"]) {
       const port = Number(new URL(process.env[variable]!).port);
       assert.equal(await connection("127.0.0.1", port), "connected", variable);
-      assert.equal(
-        await connection(external.address, port),
-        "ECONNREFUSED",
-        `${variable} on ${external.address}`,
-      );
+      assert.equal(await connection(external, port), "ECONNREFUSED", `${variable} on ${external}`);
     }
   });
 });
-
-/** Whether a TCP connection to host:port opens, or the error code it fails with. */
-export function connection(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 5000 });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve("connected");
-    });
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve("timeout");
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { connection, nonLoopbackAddress } from "../support/connection";
 
 /** `npm start` end to end: the real entry point, its own DynamoDB Local and s3rver, and a clean stop. */
 describe("Local server (npm start)", function () {
@@ -17,7 +18,13 @@ describe("Local server (npm start)", function () {
       ADMIN_EMAIL: "root@example.com",
       ADMIN_PASSWORD: "admin password 1",
     };
-    for (const key of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "JWT_SECRET", "REPORTS_BUCKET"])
+    for (const key of [
+      "AWS_ENDPOINT_URL_DYNAMODB",
+      "AWS_ENDPOINT_URL_S3",
+      "JWT_SECRET",
+      "REPORTS_BUCKET",
+      "HOST",
+    ])
       delete env[key];
     const child = spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], {
       env,
@@ -30,7 +37,7 @@ describe("Local server (npm start)", function () {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`not ready: ${output}`)), 60_000);
         child.stdout.on("data", () => {
-          const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
           if (match) {
             clearTimeout(timer);
             resolve(match[1]);
@@ -39,8 +46,12 @@ describe("Local server (npm start)", function () {
         child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
       });
       assert.match(output, /Admin root@example\.com: created/);
-      assert.match(output, /docs: http:\/\/localhost:\d+\/docs/);
+      assert.match(output, /docs: http:\/\/127\.0\.0\.1:\d+\/docs/);
       assert.equal((await fetch(`${url}/health`)).status, 200);
+      // Bound to loopback (HOST unset): another address of this machine refuses the connection.
+      const external = nonLoopbackAddress();
+      if (external) assert.equal(await connection(external, Number(new URL(url).port)), "ECONNREFUSED");
+      else console.log("    (not checked: this machine has no non-loopback address to try)");
       const login = await fetch(`${url}/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },

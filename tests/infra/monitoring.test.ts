@@ -187,7 +187,9 @@ describe("Monitoring of logins (issue 18)", () => {
   });
 
   it("adds no login alarm unless asked", async () => {
-    const run = await runUnderMocks(() => new Monitoring("mon", { alertTopicArn: topicArn }), options);
+    const run = await runUnderMocks(() => {
+      new Monitoring("mon", { alertTopicArn: topicArn });
+    }, options);
     const names = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name);
     assert.ok(!names.includes("mon-failed-logins") && !names.includes("mon-throttled-sources"));
   });
