@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import security from "eslint-plugin-security";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "coverage/", ".data/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/", "dist/", "coverage/", ".data/", ".tools/", "**/*.js", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   security.configs.recommended,

@@ -1,4 +1,9 @@
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+  UnknownValueError,
+} from "@pulumi/policy";
 import { parseDocument, type Statement } from "./lib/iam-document";
 import { actionCovers } from "./lib/iam-patterns";
 import { copyKnown, isUnknownMarker, knownOrUndefined } from "./lib/known";
@@ -124,8 +129,14 @@ function deniesInsecureTransport(statement: Statement): boolean {
   );
 }
 
-function documentDeniesInsecureTransport(read: () => unknown): boolean {
-  const parsed = parseDocument(copyKnown(read).value);
+/**
+ * Whether a bucket policy document denies plain HTTP. A document not known yet (during the preview of a
+ * first deployment the bucket's ARN, and so the whole document, is unknown) is remembered, not judged.
+ */
+function documentDeniesInsecureTransport(read: () => unknown, unknowns: UnknownValueError[]): boolean {
+  const copy = copyKnown(read);
+  if (copy.unknown) unknowns.push(copy.unknown);
+  const parsed = parseDocument(copy.value);
   return parsed.ok && parsed.statements.some(deniesInsecureTransport);
 }
 
@@ -138,18 +149,27 @@ export const bucketTlsOnly: StackValidationPolicy = {
     'Add a bucket policy statement: Deny, Principal "*", Action "s3:*", the bucket and its objects, Condition `Bool: { "aws:SecureTransport": "false" }`.',
   validateStack: (args, reportViolation) => {
     const bucketPolicies = referrersOf(args.resources, awsTypes.s3BucketPolicy, "bucket");
+    // A bucket whose policy is not known yet is neither passed nor failed: once every known bucket has
+    // been judged, the first unknown is rethrown so the runtime reports "can't run during preview", and
+    // `pulumi up` judges the document once it is known.
+    const unknowns: UnknownValueError[] = [];
     for (const bucket of buckets(args.resources)) {
       const policies = bucketPolicies.to(bucket, bucketKeys);
+      const bucketUnknowns: UnknownValueError[] = [];
       const tlsOnly =
-        documentDeniesInsecureTransport(() => bucket.props.policy) ||
-        policies.some((policy) => documentDeniesInsecureTransport(() => policy.props.policy));
-      if (!tlsOnly) {
-        reportViolation(
-          `bucket "${bucket.name}" accepts requests without TLS; add a bucket policy that denies aws:SecureTransport false.`,
-          bucket.urn,
-        );
+        documentDeniesInsecureTransport(() => bucket.props.policy, bucketUnknowns) ||
+        policies.some((policy) => documentDeniesInsecureTransport(() => policy.props.policy, bucketUnknowns));
+      if (tlsOnly) continue;
+      if (bucketUnknowns.length > 0) {
+        unknowns.push(...bucketUnknowns);
+        continue;
       }
+      reportViolation(
+        `bucket "${bucket.name}" accepts requests without TLS; add a bucket policy that denies aws:SecureTransport false.`,
+        bucket.urn,
+      );
     }
+    if (unknowns.length > 0) throw unknowns[0];
   },
 };
 

@@ -12,7 +12,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** Directories that never belong to an image build context (dependencies, VCS data, build output). */
-const skippedDirectories = new Set(["node_modules", ".git", "dist", "coverage", ".data", ".nyc_output"]);
+const skippedDirectories = new Set([
+  "node_modules",
+  ".git",
+  ".tools",
+  "dist",
+  "coverage",
+  ".data",
+  ".nyc_output",
+]);
 
 function contextFiles(directory: string, relative = ""): string[] {
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- walking the build context is the point

@@ -46,7 +46,7 @@
  * mocks). Stack outputs come back as `{ value, secret }`. `invokes` lists every provider function call
  * with its inputs.
  *
- * The mocks (scripts/lib/mock-cloud.ts) return realistic ids, ARNs and computed attributes per type,
+ * The mocks (fake-cloud/cloud.ts) return realistic ids, ARNs and computed attributes per type,
  * render `aws.iam.getPolicyDocument` statements into the JSON AWS would receive, and honour
  * `additionalSecretOutputs` the way the engine does (a RandomPassword's `result` is a secret).
  *
@@ -69,7 +69,12 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { defaultMockIdentity, MockCloud, type InvokeHandler, type MockIdentity } from "./mock-cloud";
+import {
+  defaultMockIdentity,
+  MockCloud,
+  type InvokeHandler,
+  type MockIdentity,
+} from "../../fake-cloud/cloud";
 import { listStackNames, readStackConfig, type StackConfig } from "./pulumi-project-files";
 
 export { listStackNames, readStackConfig, type StackConfig };

@@ -131,7 +131,7 @@ describe("program-under-mocks", () => {
       const body = () => ({ zones: aws.getAvailabilityZonesOutput({}).names });
       await assert.rejects(
         runUnderMocks(body),
-        /no mock answers the invoke aws:index\/getAvailabilityZones:getAvailabilityZones/,
+        /nothing answers the invoke aws:index\/getAvailabilityZones:getAvailabilityZones/,
       );
       const run = await runUnderMocks(body, {
         invokes: {

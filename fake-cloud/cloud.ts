@@ -1,15 +1,19 @@
 /**
- * A deterministic stand-in for AWS (and the docker-build and random providers) behind
- * `pulumi.runtime.setMocks`: resource registrations get the ids, ARNs and computed attributes the real
- * providers would return, and invokes are answered by token. Identifiers derive from a hash of the
- * resource's type and logical name, so two runs of the same program produce the same state.
+ * A deterministic stand-in for AWS (and the docker-build and random providers): resource registrations
+ * get the ids, ARNs and computed attributes the real providers would return, and invokes are answered by
+ * token. Identifiers derive from a hash of the resource's type and logical name, so two runs of the same
+ * program produce the same state.
+ *
+ * One cloud, two doors: `pulumi.runtime.setMocks` for the unit tests and the offline preview
+ * (scripts/lib/program-under-mocks.ts), and provider plugins for the real Pulumi engine
+ * (fake-cloud/provider-plugin.ts). Both answer from this class, so they cannot drift apart.
  *
  * An invoke without an answer here throws: a program that starts calling something new fails loudly
  * under mocks instead of receiving an empty object and building wrong ARNs from it.
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { renderPolicyDocument, type PolicyDocumentInputs } from "./mock-policy-document";
+import { renderPolicyDocument, type PolicyDocumentInputs } from "./policy-document";
 
 export interface MockIdentity {
   readonly accountId: string;
@@ -137,7 +141,7 @@ export class MockCloud {
       }
       default:
         throw new Error(
-          `program-under-mocks: no mock answers the invoke ${args.token}; add one to scripts/lib/mock-cloud.ts or pass it in options.invokes`,
+          `fake cloud: nothing answers the invoke ${args.token}; add it to fake-cloud/cloud.ts (or, under mocks, pass it in options.invokes)`,
         );
     }
   }

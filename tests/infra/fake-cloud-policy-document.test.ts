@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { renderPolicyDocument } from "../../scripts/lib/mock-policy-document";
+import { renderPolicyDocument } from "../../fake-cloud/policy-document";
 
 const render = (inputs: Parameters<typeof renderPolicyDocument>[0]) =>
   JSON.parse(renderPolicyDocument(inputs).json) as Record<string, unknown>;
