@@ -5,7 +5,13 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Dependency, DependencyFailure } from "../domain/errors";
 import type { RefusalReason } from "../services/auth-limits";
-import { AUTH_REFUSALS_METRIC, FAILED_LOGINS_METRIC, METRICS_NAMESPACE } from "./metric-names";
+import {
+  AUTH_REFUSALS_METRIC,
+  DEPENDENCY_CLASSES,
+  DEPENDENCY_UNAVAILABLE_METRIC,
+  FAILED_LOGINS_METRIC,
+  METRICS_NAMESPACE,
+} from "./metric-names";
 
 export interface ShopMetrics {
   orderPlaced(totalCents: number): void;
@@ -17,8 +23,8 @@ export interface ShopMetrics {
 }
 
 export { METRICS_NAMESPACE } from "./metric-names";
-/** The metric of `dependencyUnavailable` (dimension `dependency`, besides `service`); Monitoring alarms on it. */
-export const DEPENDENCY_UNAVAILABLE_METRIC = "DependencyUnavailable";
+// The alarm sums one series per class; a class the alarm does not know of would go unwatched.
+DEPENDENCY_CLASSES satisfies readonly Dependency[];
 
 export function createEmfMetrics(serviceName: string): ShopMetrics {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });

@@ -9,6 +9,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   AUTH_REFUSALS_METRIC,
+  DEPENDENCY_CLASSES,
+  DEPENDENCY_UNAVAILABLE_METRIC,
   FAILED_LOGINS_METRIC,
   METRICS_NAMESPACE,
 } from "../../app/observability/metric-names";
@@ -60,6 +62,16 @@ export interface MonitoringArgs {
    * a shared address in trouble. Default: 50.
    */
   readonly throttledSourcesPer5Min?: number;
+  /**
+   * The API's 503s caused by DynamoDB, S3 or Secrets Manager (throttled, failing, unreachable or too slow)
+   * to alarm on; `serviceName` is the API's POWERTOOLS_SERVICE_NAME. Default: none.
+   */
+  readonly dependencyMetrics?: { readonly serviceName: pulumi.Input<string> };
+  /**
+   * Such 503s in 5 minutes at or above which the alarm fires: a lone timeout is retried by its client, ten
+   * mean a dependency is in trouble. Default: 10.
+   */
+  readonly dependencyUnavailablePer5Min?: number;
 }
 
 /** The DynamoDB operations whose system errors are watched (CloudWatch reports them per operation). */
@@ -180,6 +192,30 @@ export class Monitoring extends pulumi.ComponentResource {
         evaluationPeriods: 3,
         comparisonOperator: "GreaterThanThreshold",
         threshold: apiLatencyP99Ms,
+      });
+    }
+
+    if (args.dependencyMetrics) {
+      const service = args.dependencyMetrics.serviceName;
+      const threshold = args.dependencyUnavailablePer5Min ?? 10;
+      alarm("dependency-unavailable", {
+        alarmDescription: `${threshold} or more requests answered 503 in 5 minutes because DynamoDB, S3 or Secrets Manager throttled, failed or did not answer (log: "Dependency unavailable")`,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold,
+        evaluationPeriods: 1,
+        metricQueries: [
+          ...DEPENDENCY_CLASSES.map((dependency, index) => ({
+            id: `dependency${index}`,
+            metric: {
+              namespace: METRICS_NAMESPACE,
+              metricName: DEPENDENCY_UNAVAILABLE_METRIC,
+              dimensions: { service, dependency },
+              period: 300,
+              stat: "Sum",
+            },
+          })),
+          { id: "unavailable", expression: "SUM(METRICS())", label: "Dependency 503s", returnData: true },
+        ],
       });
     }
 

@@ -194,3 +194,30 @@ describe("Monitoring of logins (issue 18)", () => {
     assert.ok(!names.includes("mon-failed-logins") && !names.includes("mon-throttled-sources"));
   });
 });
+
+describe("Monitoring of dependency outages (issue 13)", () => {
+  it("alarms on the API's 503s for DynamoDB, S3 and Secrets Manager, summed over the three classes", async () => {
+    const run = await runUnderMocks(() => {
+      new Monitoring("mon", { alertTopicArn: topicArn, dependencyMetrics: { serviceName: "shop-api" } });
+    }, options);
+    const alarm = only(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.equal(alarm.inputs.name, "mon-dependency-unavailable");
+    const queries = alarm.inputs.metricQueries as {
+      metric?: { namespace: string; metricName: string; dimensions: Record<string, string> };
+      expression?: string;
+    }[];
+    assert.deepEqual(
+      queries
+        .filter((q) => q.metric)
+        .map((q) => [q.metric!.namespace, q.metric!.metricName, q.metric!.dimensions]),
+      ["database", "object-storage", "secret-store"].map((dependency) => [
+        "Shop",
+        "DependencyUnavailable",
+        { service: "shop-api", dependency },
+      ]),
+    );
+    assert.equal(queries.at(-1)?.expression, "SUM(METRICS())");
+    assert.equal(alarm.inputs.threshold, 10);
+    assert.deepEqual(alarm.inputs.alarmActions, [topicArn]);
+  });
+});
