@@ -3,8 +3,9 @@
 // project can reach (npm, PyPI, the Go module proxy, Debian), never from a download site.
 //
 // Plain JavaScript with no dependencies, because it runs before node_modules exists and on whatever Node
-// the machine has (it is what brings Node 22). Idempotent: a tool whose stamp matches its entry in
-// versions.json is left alone, so a warm run takes about a second. Go builds reuse Go's own build cache.
+// the machine has (it is what brings Node 22). Idempotent: a tool already built for its entry in
+// versions.json (in the machine's tool cache, see `install` below) is only linked, so a warm run takes
+// about a second; a build that must run again reuses Go's and pip's own caches.
 //
 //   node tools/install.mjs [--quiet] [--only name,name]
 import { spawn } from "node:child_process";
@@ -19,10 +20,9 @@ import {
   symlinkSync,
   writeFileSync,
   chmodSync,
-  renameSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -57,7 +57,7 @@ const run = (command, commandArgs, options = {}) =>
 const link = (target, name) => {
   const path = join(bin, name);
   rmSync(path, { force: true });
-  symlinkSync(relative(bin, target), path);
+  symlinkSync(target, path);
 };
 
 const scratch = () => mkdtempSync(join(tmpdir(), "shop-tools-"));
@@ -74,8 +74,10 @@ const lockedPluginVersions = (packages) => {
   );
 };
 
+// Each installer fills `target`, a fresh directory of the tool cache, and returns the executables it
+// made there (relative paths) by the names they get in .tools/bin.
 const installers = {
-  async npm(name, spec) {
+  async npm(name, spec, target) {
     const dir = scratch();
     try {
       const file = (
@@ -84,60 +86,57 @@ const installers = {
         .trim()
         .split("\n")
         .pop();
-      const target = join(home, name);
-      rmSync(target, { recursive: true, force: true });
-      mkdirSync(target, { recursive: true });
       await run("tar", ["-xzf", join(dir, file), "-C", target, "--strip-components=1"]);
-      link(join(target, "bin", "node"), "node");
+      return { node: "bin/node" };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   },
 
-  async go(name, spec) {
+  async go(name, spec, target) {
     // The CLI and the language host come from one module (tools/pulumi/go.mod), so they share one
     // dependency graph; the version is stamped the way Pulumi's release build stamps it.
     const main = name === "pulumi" ? "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" : `./${name}`;
     const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${spec.version}`;
-    const out = join(bin, `${name}.partial`);
     await run(
       "go",
-      ["build", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags, "-o", out, main],
-      {
-        cwd: join(root, spec.module),
-        env: { ...process.env, GOFLAGS: "-mod=readonly" },
-      },
+      [
+        "build",
+        "-trimpath",
+        "-tags",
+        "osusergo,grpcnotrace",
+        "-ldflags",
+        ldflags,
+        "-o",
+        join(target, name),
+        main,
+      ],
+      { cwd: join(root, spec.module), env: { ...process.env, GOFLAGS: "-mod=readonly" } },
     );
-    renameSync(out, join(bin, name));
+    return { [name]: name };
   },
 
-  async "go-install"(name, spec) {
-    const dir = scratch();
-    try {
-      await run("go", ["install", `${spec.package}@v${spec.version}`], {
-        env: { ...process.env, ...spec.env, GOBIN: dir, GOFLAGS: "-mod=mod" },
-      });
-      for (const exe of spec.bin) renameSync(join(dir, exe), join(bin, exe));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  async "go-install"(name, spec, target) {
+    await run("go", ["install", `${spec.package}@v${spec.version}`], {
+      env: { ...process.env, ...spec.env, GOBIN: target, GOFLAGS: "-mod=mod" },
+    });
+    return Object.fromEntries(spec.bin.map((exe) => [exe, exe]));
   },
 
-  async pypi(name, spec) {
-    const venv = join(home, "venvs", name);
-    rmSync(venv, { recursive: true, force: true });
-    await run("python3", ["-m", "venv", venv]);
-    await run(join(venv, "bin", "pip"), [
+  async pypi(name, spec, target) {
+    // One virtual environment per tool: their pinned dependencies do not have to agree.
+    await run("python3", ["-m", "venv", target]);
+    await run(join(target, "bin", "pip"), [
       "install",
       "--quiet",
       "--disable-pip-version-check",
       `${spec.package}==${spec.version}`,
     ]);
-    for (const exe of spec.bin) link(join(venv, "bin", exe), exe);
+    return Object.fromEntries(spec.bin.map((exe) => [exe, `bin/${exe}`]));
   },
 
-  async debian(name, spec) {
-    // Unpacked into .tools rather than installed system-wide: no root needed, and the version is ours.
+  async debian(name, spec, target) {
+    // Unpacked rather than installed system-wide: no root needed, and the version is ours.
     const dir = scratch();
     try {
       const download = () => run("apt-get", ["download", `${spec.package}=${spec.version}`], { cwd: dir });
@@ -146,11 +145,8 @@ const installers = {
         await download();
       });
       const deb = readdirSync(dir).find((file) => file.endsWith(".deb"));
-      const target = join(home, "debian", name);
-      rmSync(target, { recursive: true, force: true });
-      mkdirSync(target, { recursive: true });
       await run("dpkg-deb", ["-x", join(dir, deb), target]);
-      for (const exe of spec.bin) link(join(target, "usr", "bin", exe), exe);
+      return Object.fromEntries(spec.bin.map((exe) => [exe, `usr/bin/${exe}`]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -221,32 +217,56 @@ const listGoFiles = (module) => {
   return files.join("\n");
 };
 
-const outputsOf = (name, spec) => {
-  if (spec.source === "local")
-    return Object.entries(lockedPluginVersions(spec.packages)).map(([pkg, version]) =>
-      join(home, "pulumi-home", "plugins", `resource-${pkg}-v${version}`),
-    );
-  if (spec.source === "npm") return [join(bin, "node")];
-  if (spec.source === "go") return [join(bin, name)];
-  return spec.bin.map((exe) => join(bin, exe));
+const outputsOf = (name, spec) =>
+  Object.entries(lockedPluginVersions(spec.packages)).map(([pkg, version]) =>
+    join(home, "pulumi-home", "plugins", `resource-${pkg}-v${version}`),
+  );
+
+/**
+ * Tools live in a cache shared by every checkout on the machine (~/.cache/shop-infra/tools, or
+ * SHOP_TOOLS_CACHE), one directory per tool and stamp; .tools/bin links into it. A fresh clone of the
+ * same versions (CI) links what is there in a second instead of rebuilding. A directory is used only once
+ * its installer finished (the `.complete` marker), so an interrupted install is redone, never half-used.
+ */
+const cacheRoot = process.env.SHOP_TOOLS_CACHE ?? join(homedir(), ".cache", "shop-infra", "tools");
+
+const linkAll = (dir, executables) => {
+  for (const [exe, path] of Object.entries(executables)) link(join(dir, path), exe);
 };
 
 const install = async (name, spec) => {
   const stamp = stampOf(name, spec);
-  const stampFile = join(stamps, name);
-  const ready =
-    existsSync(stampFile) &&
-    readFileSync(stampFile, "utf8") === stamp &&
-    outputsOf(name, spec).every(existsSync);
-  if (ready) {
-    if (!quiet) console.log(`tools: ${name} ${spec.version}: ready`);
-    return false;
-  }
   const started = Date.now();
-  const installer = installers[spec.source];
-  if (!installer) throw new Error(`tools/versions.json: ${name} has an unknown source "${spec.source}"`);
-  const detail = await installer(name, spec);
-  writeFileSync(stampFile, stamp);
+  let detail;
+  if (spec.source === "local") {
+    // The plugins' launchers name this checkout's paths, so they are per checkout.
+    const stampFile = join(stamps, name);
+    const ready =
+      existsSync(stampFile) &&
+      readFileSync(stampFile, "utf8") === stamp &&
+      outputsOf(name, spec).every((path) => existsSync(path));
+    if (ready) {
+      if (!quiet) console.log(`tools: ${name} ${spec.version}: ready`);
+      return false;
+    }
+    detail = await installers.local(name, spec);
+    writeFileSync(stampFile, stamp);
+  } else {
+    const installer = installers[spec.source];
+    if (!installer) throw new Error(`tools/versions.json: ${name} has an unknown source "${spec.source}"`);
+    const dir = join(cacheRoot, `${name}-${spec.version}-${stamp.slice(0, 12)}`);
+    const marker = join(dir, ".complete");
+    if (existsSync(marker)) {
+      linkAll(dir, JSON.parse(readFileSync(marker, "utf8")));
+      if (!quiet) console.log(`tools: ${name} ${spec.version}: ready`);
+      return false;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const executables = await installer(name, spec, dir);
+    writeFileSync(marker, JSON.stringify(executables));
+    linkAll(dir, executables);
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const what = detail
     ? ` (${Object.entries(detail)
