@@ -178,6 +178,7 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       api: { apiId: api.apiId, stage: api.stageName },
       authMetrics: { serviceName: api.metricsServiceName },
       dependencyMetrics: { serviceName: api.metricsServiceName },
+      dependencyMetrics: { serviceName: api.metricsServiceName },
       tables: Object.entries(data.tables).map(([label, table]) => ({ label, tableName: table.name })),
     },
     opts,
