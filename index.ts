@@ -178,7 +178,6 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       api: { apiId: api.apiId, stage: api.stageName },
       authMetrics: { serviceName: api.metricsServiceName },
       dependencyMetrics: { serviceName: api.metricsServiceName },
-      dependencyMetrics: { serviceName: api.metricsServiceName },
       tables: Object.entries(data.tables).map(([label, table]) => ({ label, tableName: table.name })),
     },
     opts,
@@ -253,8 +252,6 @@ function ciStack(settings: StackSettings, ci: CiSettings, opts: pulumi.Component
     previewProjectName: pipeline.previewProjectName,
     deployProjectNames: pipeline.deployProjectNames,
     githubActionsRoleArn: pipeline.githubActionsRoleArn,
-    githubPreviewRoleArn: pipeline.githubPreviewRoleArn,
-    githubDeployRoleArns: pipeline.githubDeployRoleArns,
   };
 }
 
