@@ -72,6 +72,10 @@ describe("Least privilege: the API's DynamoDB calls match apiTableAccess exactly
     await request(app).post("/auth/refresh").send({ refreshToken: relogged.body.refreshToken });
     await request(app).post("/auth/logout").send({ refreshToken: rotated.body.refreshToken });
     await request(app).get("/auth/me").set(customer.auth);
+    await request(app)
+      .post("/auth/login")
+      .send({ email: customer.email, password: customer.password, deviceToken: relogged.body.deviceToken });
+    await request(app).post("/auth/logout-all").set(customer.auth);
 
     const product = await createProduct(app, admin, { category: "lp" });
     await request(app).get(`/products/${product.id}`);
