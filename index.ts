@@ -252,6 +252,8 @@ function ciStack(settings: StackSettings, ci: CiSettings, opts: pulumi.Component
     previewProjectName: pipeline.previewProjectName,
     deployProjectNames: pipeline.deployProjectNames,
     githubActionsRoleArn: pipeline.githubActionsRoleArn,
+    githubPreviewRoleArn: pipeline.githubPreviewRoleArn,
+    githubDeployRoleArns: pipeline.githubDeployRoleArns,
   };
 }
 

@@ -7,8 +7,9 @@
  * - CodeBuild projects, each with its own role and log group: `build` (the only privileged one: it runs
  *   Docker), `preview` (started by a webhook on pull requests, read-only on the stacks) and one `deploy`
  *   project per stack, whose role can change only that stack's resources.
- * - An ECR repository for the checked images (scanned on push and by Inspector), and a GitHub Actions OIDC
- *   role that may push to it from the deploy branch of the one repository.
+ * - An ECR repository for the checked images (scanned on push and by Inspector), and the GitHub Actions
+ *   OIDC roles of .github/workflows: push images from the deploy branch, preview pull requests read-only,
+ *   deploy each stack from its GitHub environment (github-identities.ts says which token gets which).
  *
  * The buildspecs live in buildspec/; docs/delivery-pipeline.md explains how to bootstrap and run it.
  */
@@ -20,12 +21,15 @@ import { SecureBucket } from "../secure-bucket";
 import { awsContext } from "../shared/aws-context";
 import { type ArnScope } from "./arns";
 import { defaultPassRoleServices, type DeployTarget } from "./deploy-permissions";
+import { githubIdentities, type GithubIdentity } from "./github-identities";
 import {
   buildRoleStatements,
   codeBuildTrust,
   codePipelineTrust,
   deployRoleStatements,
   githubActionsTrust,
+  githubDeployStatements,
+  githubPreviewStatements,
   imagePushStatements,
   pipelineRoleStatements,
   previewRoleStatements,
@@ -101,7 +105,12 @@ export class CiPipeline extends pulumi.ComponentResource {
   public readonly buildProjectName: pulumi.Output<string>;
   public readonly previewProjectName: pulumi.Output<string>;
   public readonly deployProjectNames: pulumi.Output<Record<string, string>>;
+  /** Role GitHub Actions assumes to push images from the deploy branch (`AWS_IMAGE_ROLE_ARN`). */
   public readonly githubActionsRoleArn: pulumi.Output<string>;
+  /** Role GitHub Actions assumes to preview pull requests, read-only (`AWS_PREVIEW_ROLE_ARN`). */
+  public readonly githubPreviewRoleArn: pulumi.Output<string>;
+  /** Per stack, the role its GitHub environment assumes to deploy it (`AWS_DEPLOY_ROLE_ARN` there). */
+  public readonly githubDeployRoleArns: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: CiPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:ci:CiPipeline", name, {}, opts);
@@ -515,7 +524,8 @@ export class CiPipeline extends pulumi.ComponentResource {
       { parent: this, dependsOn: [pipelineRolePolicy] },
     );
 
-    // GitHub Actions (seed 001): pushes images from the deploy branch through short-lived OIDC credentials.
+    // GitHub Actions (.github/workflows): one role per identity of github-identities.ts, each trusting
+    // exactly one token subject and allowed exactly that job's work, through short-lived OIDC credentials.
     const oidcProviderArn =
       args.githubOidcProviderArn ??
       new aws.iam.OpenIdConnectProvider(
@@ -523,24 +533,59 @@ export class CiPipeline extends pulumi.ComponentResource {
         { url: `https://${githubOidcHost}`, clientIdLists: ["sts.amazonaws.com"] },
         { parent: this },
       ).arn;
-    const githubRole = new aws.iam.Role(
-      `${name}-github-actions-role`,
-      {
-        description: `Lets GitHub Actions on ${args.repository}@${branch} push images to ${pipelineName}'s repository`,
-        assumeRolePolicy: document(
-          pulumi
-            .output(oidcProviderArn)
-            .apply((providerArn) => githubActionsTrust(providerArn, githubOidcHost, args.repository, branch)),
-        ),
-        maxSessionDuration: 3600,
-      },
-      { parent: this },
+    const identities = githubIdentities(args.repository, branch, [devStack, prodStack]);
+    const githubRole = (
+      identity: GithubIdentity,
+      roleName: string,
+      description: string,
+      statements: (resolved: PipelineArns) => Statement[],
+    ) => {
+      const role = new aws.iam.Role(
+        `${roleName}-role`,
+        {
+          description,
+          assumeRolePolicy: document(
+            pulumi
+              .output(oidcProviderArn)
+              .apply((providerArn) => githubActionsTrust(providerArn, githubOidcHost, identity)),
+          ),
+          maxSessionDuration: 3600,
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicy(
+        `${roleName}-policy`,
+        { role: role.id, policy: document(arns.apply(statements)) },
+        { parent: this },
+      );
+      return role;
+    };
+    const identityFor = (purpose: GithubIdentity["purpose"], stack?: string): GithubIdentity => {
+      const found = identities.find((identity) => identity.purpose === purpose && identity.stack === stack);
+      if (!found) throw new Error(`no GitHub identity for ${purpose} ${stack ?? ""}`);
+      return found;
+    };
+    const imagePushRole = githubRole(
+      identityFor("image-push"),
+      `${name}-github-actions`,
+      `Lets GitHub Actions on ${args.repository}@${branch} push images to ${pipelineName}'s repository`,
+      (resolved) => imagePushStatements(resolved.imageRepositoryArn),
     );
-    new aws.iam.RolePolicy(
-      `${name}-github-actions-policy`,
-      { role: githubRole.id, policy: document(images.repositoryArn.apply(imagePushStatements)) },
-      { parent: this },
+    const githubPreviewRole = githubRole(
+      identityFor("preview"),
+      `${name}-github-preview`,
+      `Lets GitHub Actions preview pull requests of ${args.repository}: reads the state of ${previewStacks.join(", ")}`,
+      (resolved) => githubPreviewStatements(resolved, pulumiProject, previewStacks),
     );
+    const githubDeployRoles = deployTargets.map((target) => ({
+      stack: target.stack,
+      role: githubRole(
+        identityFor("deploy", target.stack),
+        `${name}-github-deploy-${target.stack}`,
+        `Lets GitHub Actions in the ${target.stack} environment of ${args.repository} deploy the ${target.stack} stack`,
+        (resolved) => githubDeployStatements(resolved, pulumiProject, target),
+      ),
+    }));
 
     this.pipelineName = pipeline.name;
     this.artifactBucketName = artifactBucket.bucketName;
@@ -555,7 +600,11 @@ export class CiPipeline extends pulumi.ComponentResource {
         ),
       )
       .apply((entries) => Object.fromEntries(entries));
-    this.githubActionsRoleArn = githubRole.arn;
+    this.githubActionsRoleArn = imagePushRole.arn;
+    this.githubPreviewRoleArn = githubPreviewRole.arn;
+    this.githubDeployRoleArns = pulumi
+      .all(githubDeployRoles.map(({ stack, role }) => role.arn.apply((arn) => [stack, arn] as const)))
+      .apply((entries) => Object.fromEntries(entries));
     this.registerOutputs({
       pipelineName: this.pipelineName,
       artifactBucketName: this.artifactBucketName,
@@ -565,6 +614,8 @@ export class CiPipeline extends pulumi.ComponentResource {
       previewProjectName: this.previewProjectName,
       deployProjectNames: this.deployProjectNames,
       githubActionsRoleArn: this.githubActionsRoleArn,
+      githubPreviewRoleArn: this.githubPreviewRoleArn,
+      githubDeployRoleArns: this.githubDeployRoleArns,
     });
   }
 }

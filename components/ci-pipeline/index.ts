@@ -6,3 +6,9 @@ export {
   type PullRequestCommentApproval,
 } from "./ci-pipeline";
 export { deployStarOnlyActions, type DeployTarget } from "./deploy-permissions";
+export {
+  githubIdentities,
+  githubRoleVariables,
+  type GithubIdentity,
+  type GithubRolePurpose,
+} from "./github-identities";

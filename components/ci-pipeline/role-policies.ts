@@ -6,6 +6,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import { appStackStatements, type DeployTarget } from "./deploy-permissions";
+import type { GithubIdentity } from "./github-identities";
 import {
   codeBuildProjectArn,
   codeBuildReportGroupArn,
@@ -69,29 +70,32 @@ export function codePipelineTrust(scope: ArnScope, pipelineName: string): Statem
   ];
 }
 
+/** Statement ids of the GitHub trusts, by what the trusted subject names. */
+const githubTrustSids = {
+  "image-push": "GitHubActionsBranchAssumeRole",
+  preview: "GitHubActionsPullRequestAssumeRole",
+  deploy: "GitHubActionsEnvironmentAssumeRole",
+} as const;
+
 /**
- * GitHub Actions may assume the role only with a token minted for AWS STS (`aud`) by a workflow running on
- * the one branch of the one repository (`sub`). Both are exact matches: no wildcard, no `IfExists`.
+ * GitHub Actions may assume the role only with a token minted for AWS STS (`aud`) for the one subject of
+ * `identity` (`sub`: a branch, pull requests, or an environment of the one repository; see
+ * github-identities.ts). Both are exact matches: no wildcard, no `IfExists`.
  */
 export function githubActionsTrust(
   oidcProviderArn: string,
   oidcHost: string,
-  repository: string,
-  branch: string,
+  identity: GithubIdentity,
 ): Statement[] {
   return [
     {
-      sid: "GitHubActionsBranchAssumeRole",
+      sid: githubTrustSids[identity.purpose],
       effect: "Allow",
       principals: [{ type: "Federated", identifiers: [oidcProviderArn] }],
       actions: ["sts:AssumeRoleWithWebIdentity"],
       conditions: [
         { test: "StringEquals", variable: `${oidcHost}:aud`, values: ["sts.amazonaws.com"] },
-        {
-          test: "StringEquals",
-          variable: `${oidcHost}:sub`,
-          values: [`repo:${repository}:ref:refs/heads/${branch}`],
-        },
+        { test: "StringEquals", variable: `${oidcHost}:sub`, values: [identity.subject] },
       ],
     },
   ];
@@ -344,5 +348,34 @@ export function imagePushStatements(imageRepositoryArn: string): Statement[] {
       ],
       resources: [imageRepositoryArn],
     },
+  ];
+}
+
+/**
+ * Pull-request previews from GitHub Actions: `pulumi preview` of the previewed stacks, which reads their
+ * state and decrypts their config and writes nothing. No connection, no logs, no cache: GitHub checks the
+ * code out and keeps the log.
+ */
+export function githubPreviewStatements(
+  arns: PipelineArns,
+  pulumiProject: string,
+  stacks: readonly string[],
+): Statement[] {
+  return stateAccess(arns, pulumiProject, stacks, false);
+}
+
+/**
+ * One stack's deployment from GitHub Actions: what the CodeBuild deploy role may do to that stack, less
+ * what only CodeBuild needs (the pipeline's artifacts, its log group and cache). The image it deploys was
+ * pushed by the image-push role; reading it is part of the stack's statements.
+ */
+export function githubDeployStatements(
+  arns: PipelineArns,
+  pulumiProject: string,
+  target: DeployTarget,
+): Statement[] {
+  return [
+    ...stateAccess(arns, pulumiProject, [target.stack], true),
+    ...appStackStatements(arns.scope, target, arns.imageRepositoryArn),
   ];
 }

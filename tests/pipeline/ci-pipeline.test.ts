@@ -440,6 +440,48 @@ describe("CiPipeline", () => {
     );
   });
 
+  it("gives GitHub Actions a read-only preview role for pull requests and one deploy role per stack's environment", () => {
+    const provider = only(run, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    const trustOf = (roleName: string) =>
+      statementsOf(only(run, "aws:iam/role:Role", roleName), "assumeRolePolicy").map((s) => [
+        s.Principal,
+        s.Condition?.StringEquals["token.actions.githubusercontent.com:sub"],
+        s.Condition?.StringEquals["token.actions.githubusercontent.com:aud"],
+      ]);
+    const federated = { Federated: provider.outputs.arn };
+    assert.deepEqual(trustOf("shop-ci-github-preview-role"), [
+      [federated, "repo:example-org/shop-infra:pull_request", "sts.amazonaws.com"],
+    ]);
+    const preview = grants(
+      statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy", "shop-ci-github-preview-policy")),
+    );
+    assert.deepEqual(
+      preview.filter((grant) => !/^(s3:GetObject|s3:ListBucket|kms:Decrypt) on /.test(grant)),
+      [],
+      "the preview role reads and decrypts state, nothing else",
+    );
+    for (const [stack, other] of [
+      ["dev", "prod"],
+      ["prod", "dev"],
+    ]) {
+      assert.deepEqual(trustOf(`shop-ci-github-deploy-${stack}-role`), [
+        [federated, `repo:example-org/shop-infra:environment:${stack}`, "sts.amazonaws.com"],
+      ]);
+      const statements = statementsOf(
+        only(run, "aws:iam/rolePolicy:RolePolicy", `shop-ci-github-deploy-${stack}-policy`),
+      );
+      const resources = statements.flatMap((s) => list(s.Resource));
+      assert.ok(
+        !resources.some((r) => r.includes(`shop-${other}`) || r.includes(`/${other}`)),
+        `nothing of ${other}`,
+      );
+      assert.ok(!resources.some((r) => r.startsWith(artifactBucketArn)), "no pipeline artifacts or cache");
+      assert.ok(
+        list(statement(statements, "WriteStackState").Resource).every((r) => r.includes(`/${stack}`)),
+      );
+    }
+  });
+
   it("keeps images immutable, scanned on push and by Inspector, encrypted, pullable only by the application stacks' functions", () => {
     const repository = only(run, "aws:ecr/repository:Repository");
     assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE");
