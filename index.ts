@@ -58,7 +58,8 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
   const alerts = new AlertTopic(
     `${prefix}-alerts`,
     {
-      email: settings.alarmEmail,
+      // Personal data, and often a `secure:` value in the stack file: kept encrypted in the state either way.
+      email: settings.alarmEmail === undefined ? undefined : pulumi.secret(settings.alarmEmail),
       eventRuleNames: [findingsRuleName],
       kmsKeyDeletionWindowDays: keyDeletionWindow,
     },

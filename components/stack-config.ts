@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { authLimitProblems, authLimitSettings, type AuthLimits } from "../app/services/auth-limits";
+import { declaredSettings, parseInteger, undeclaredSettingProblems } from "./stack-config-schema";
 
 export const projectName = "shop-infra";
 
@@ -99,6 +100,14 @@ export function readStackSettings(): StackSettings {
   const check = (ok: boolean, problem: string) => {
     if (!ok) problems.push(problem);
   };
+  problems.push(...undeclaredSettingProblems(projectName, declaredSettings()));
+  /** An integer setting; NaN (and one problem) when the value is not a whole number. */
+  const integer = (key: string) => {
+    const text = config.require(key);
+    const value = parseInteger(text);
+    check(value !== undefined, `${projectName}:${key} must be a whole number, got "${text}"`);
+    return value ?? Number.NaN;
+  };
 
   const stack = pulumi.getStack();
   const stackKind = config.require("stackKind");
@@ -111,7 +120,7 @@ export function readStackSettings(): StackSettings {
   check(region !== "", "aws:region must be set in the stack file");
 
   const retention = (key: string) => {
-    const days = config.requireNumber(key);
+    const days = integer(key);
     check(
       cloudWatchRetentionDays.includes(days),
       `${projectName}:${key} must be one of ${cloudWatchRetentionDays.join(", ")}`,
@@ -119,7 +128,7 @@ export function readStackSettings(): StackSettings {
     return days;
   };
   const positive = (key: string, max = Number.MAX_SAFE_INTEGER) => {
-    const value = config.requireNumber(key);
+    const value = integer(key);
     check(
       Number.isInteger(value) && value >= 1 && value <= max,
       `${projectName}:${key} must be an integer in 1..${max}`,
@@ -139,7 +148,7 @@ export function readStackSettings(): StackSettings {
 
   const authLimits = Object.fromEntries(
     Object.entries(authLimitSettings).map(([limit, setting]) => {
-      const value = config.requireNumber(setting.configKey);
+      const value = integer(setting.configKey);
       check(
         Number.isInteger(value) && value >= setting.min && value <= setting.max,
         `${projectName}:${setting.configKey} must be an integer in ${setting.min}..${setting.max}`,
@@ -190,12 +199,12 @@ export function readStackSettings(): StackSettings {
     `${projectName}:apiDomainName and ${projectName}:apiHostedZoneId are set together or not at all`,
   );
 
-  const kmsDeletionWindowDays = config.requireNumber("kmsDeletionWindowDays");
+  const kmsDeletionWindowDays = integer("kmsDeletionWindowDays");
   check(
     Number.isInteger(kmsDeletionWindowDays) && kmsDeletionWindowDays >= 7 && kmsDeletionWindowDays <= 30,
     `${projectName}:kmsDeletionWindowDays must be an integer in 7..30`,
   );
-  const secretRecoveryWindowDays = config.requireNumber("secretRecoveryWindowDays");
+  const secretRecoveryWindowDays = integer("secretRecoveryWindowDays");
   check(
     secretRecoveryWindowDays === 0 || (secretRecoveryWindowDays >= 7 && secretRecoveryWindowDays <= 30),
     `${projectName}:secretRecoveryWindowDays must be 0 (delete at once) or in 7..30`,

@@ -13,8 +13,13 @@
  *   program shows no changes and a changed setting shows exactly the resources whose inputs changed.
  * - Create and Update answer from {@link MockCloud}; the ids depend on type and name only, so an update
  *   keeps the id. Delete forgets nothing because nothing is stored: the engine's state is the record.
+ * - Previews, like the real providers: an update previews its outputs (an existing resource keeps its ARN,
+ *   so what reads it shows no change), a create previews only its inputs (the engine and the SDK treat the
+ *   rest, ids and ARNs, as unknown until `up`). See {@link withPreviews}.
  * - Invoke answers by token from the same cloud; an unknown token fails the deployment loudly.
  */
+import * as grpc from "@grpc/grpc-js";
+import { CreateResponse } from "@pulumi/pulumi/proto/provider_pb";
 import * as provider from "@pulumi/pulumi/provider";
 import { MockCloud } from "./cloud";
 
@@ -48,7 +53,44 @@ export const fakeProvider = (version: string, cloud = new MockCloud()): provider
   };
 };
 
+type Handler = (
+  call: { request: { getPreview(): boolean; getProperties(): unknown } },
+  callback: Callback,
+) => void;
+type Callback = (error: unknown, response?: { setSupportspreview?(on: boolean): void } & object) => void;
+
+/**
+ * @pulumi/pulumi's provider server never tells the engine it can preview, so the engine previews an update
+ * by dropping every output that is not an input: an updated log group loses its ARN and everything that
+ * reads it shows a change the real provider would not. This wraps the server's Configure to announce
+ * previews, and its Create to answer a preview with the inputs alone, as the real providers do.
+ */
+function withPreviews(implementation: Record<string, Handler>): Record<string, Handler> {
+  const wrapped = Object.create(implementation) as Record<string, Handler>;
+  wrapped.configure = (call, callback) =>
+    implementation.configure.call(implementation, call, (error, response) => {
+      response?.setSupportspreview?.(true);
+      callback(error, response);
+    });
+  wrapped.create = (call, callback) => {
+    if (!call.request.getPreview()) return implementation.create.call(implementation, call, callback);
+    const response = new CreateResponse();
+    response.setId("");
+    response.setProperties(call.request.getProperties() as ReturnType<CreateResponse["getProperties"]>);
+    callback(null, response);
+  };
+  return wrapped;
+}
+
 if (require.main === module) {
+  const addService = grpc.Server.prototype.addService;
+  grpc.Server.prototype.addService = function (service, implementation) {
+    return addService.call(
+      this,
+      service,
+      withPreviews(implementation as unknown as Record<string, Handler>) as unknown as typeof implementation,
+    );
+  };
   const [pkg, version, ...rest] = process.argv.slice(2);
   if (!pkg || !version) {
     process.stderr.write("usage: provider-plugin.ts <package> <version> [engine address]\n");

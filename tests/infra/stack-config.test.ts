@@ -127,6 +127,26 @@ describe("stack configuration", () => {
     );
   });
 
+  // The Pulumi CLI checks the type of each declared key but lets an undeclared `shop-infra:` key through,
+  // and Config.requireNumber reads "7 days" as 7: both used to leave a stack running on a value nobody set.
+  it("refuses a misspelled shop-infra: key, naming the setting it resembles", async () => {
+    await assert.rejects(
+      settingsOf("dev", { "shop-infra:logRetentonDays": "7" }),
+      /shop-infra:logRetentonDays is not a setting of this project .*did you mean shop-infra:logRetentionDays\?/,
+    );
+  });
+
+  it("refuses integer settings that are not written as whole numbers", async () => {
+    for (const text of ["7 days", "1e1", "7.0", "0x7", ""]) {
+      await assert.rejects(
+        settingsOf("dev", { "shop-infra:apiMemoryMb": text }),
+        (error: Error) => error.message.includes(`shop-infra:apiMemoryMb must be a whole number, got "${text}"`),
+        text,
+      );
+    }
+    assert.equal((await settingsOf("dev", { "shop-infra:apiMemoryMb": "640" })).api.memoryMb, 640);
+  });
+
   it("accepts a custom domain and a base image digest when both are well-formed", async () => {
     const digest = `sha256:${"e".repeat(64)}`;
     const settings = await settingsOf("dev", {
