@@ -6,7 +6,7 @@ import {
   readBuildspec,
   type Buildspec,
 } from "./support/buildspec";
-import { packageScripts } from "./support/repo-files";
+import { packageScripts, readRepoFile } from "./support/repo-files";
 
 const build = readBuildspec("buildspec/build.yml");
 const preview = readBuildspec("buildspec/preview.yml");
@@ -112,40 +112,36 @@ describe("buildspecs", () => {
   }
 
   describe("build.yml", () => {
-    it("installs Trivy and Gitleaks at pinned versions with verified checksums, and Semgrep by image digest", () => {
-      assertVerifiedInstall(build, "TRIVY");
-      assertVerifiedInstall(build, "GITLEAKS");
-      const semgrepImage = String(build.env?.variables?.SEMGREP_IMAGE);
-      assert.match(semgrepImage, /^semgrep\/semgrep:\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
-      const semgrepRuns = commandsOf(build).filter((command) => /\bsemgrep (scan|--test)\b/.test(command));
-      assert.equal(semgrepRuns.length, 2);
-      for (const command of semgrepRuns)
-        assert.ok(command.includes('"$SEMGREP_IMAGE"'), `Semgrep runs from the pinned image: ${command}`);
-      assert.ok(
-        commandsOf(build).every((command) => !/pip3? install/.test(command)),
-        "no unpinned pip install",
-      );
+    it("installs the scanners with tools/install.mjs (tools/versions.json's versions) and runs them through npm run scan", () => {
+      const install = commandMatching(build, /^node tools\/install\.mjs --only /);
+      const installed = install.replace(/^node tools\/install\.mjs --only /, "").split(",");
+      const versions = JSON.parse(readRepoFile("tools/versions.json")) as Record<string, unknown>;
+      for (const tool of ["semgrep", "gitleaks", "trivy", "shellcheck"]) {
+        assert.ok(installed.includes(tool), `${tool} is installed: ${install}`);
+        assert.ok(tool in versions, `${tool} is pinned in tools/versions.json`);
+      }
+      for (const command of commandsOf(build)) {
+        for (const scanner of ["semgrep", "gitleaks", "trivy"]) {
+          if (new RegExp(`^(?:[A-Z_]+=\\S+ )*${scanner}\\b`, "m").test(command))
+            assert.fail(
+              `${scanner} runs from PATH, not the pinned .tools/bin (use tools/with-tools): ${command}`,
+            );
+        }
+        assert.doesNotMatch(command, /pip3? install|docker pull|fetch-verified\.sh .*(trivy|gitleaks)/);
+      }
     });
 
-    it("scans secrets, then code, then dependencies, then tests, then the image, and pushes only after all of them", () => {
+    it("scans secrets, code and configuration, then dependencies, then tests, then the image, and pushes only after all of them", () => {
       const order = [
-        indexOf(build, /^gitleaks git --config \.gitleaks\.toml .*--exit-code 1/),
-        indexOf(build, /semgrep --test --config \.semgrep\.yml/),
-        indexOf(
-          build,
-          /semgrep scan --config \.semgrep\.yml --config p\/typescript --config p\/expressjs --config p\/jwt\s+--error/,
-        ),
-        indexOf(build, /^trivy fs --exit-code 1 --severity HIGH,CRITICAL --scanners vuln,secret/),
+        indexOf(build, /^SCAN_REPORTS_DIR=reports npm run scan$/),
+        indexOf(build, /semgrep scan --config p\/typescript --config p\/expressjs --config p\/jwt\s+--error/),
+        indexOf(build, /^tools\/with-tools trivy fs --exit-code 1 --severity HIGH,CRITICAL --scanners vuln/),
         indexOf(build, /^npm run lint$/),
         indexOf(build, /^npm run typecheck$/),
         indexOf(build, /mocha --reporter mocha-junit-reporter/),
-        indexOf(
-          build,
-          /^trivy config --exit-code 1 --severity HIGH,CRITICAL --misconfig-scanners dockerfile/,
-        ),
         indexOf(build, /^docker build .*--build-arg LAMBDA_BASE_DIGEST="\$LAMBDA_BASE_DIGEST"/),
-        indexOf(build, /^trivy image --exit-code 1 --severity HIGH,CRITICAL/),
-        indexOf(build, /^trivy image --format cyclonedx --output reports\/sbom\.cdx\.json/),
+        indexOf(build, /^tools\/with-tools trivy image --exit-code 1 --severity HIGH,CRITICAL/),
+        indexOf(build, /^tools\/with-tools trivy image --format cyclonedx --output reports\/sbom\.cdx\.json/),
         indexOf(build, /^docker push "\$IMAGE_TAG"$/),
       ];
       assert.deepEqual(

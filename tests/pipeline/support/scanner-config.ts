@@ -1,6 +1,6 @@
 /**
- * Readers for the scanners' configuration files, kept to the parts the repository's rules are about:
- * `.trivyignore` entries with their expiry and reason, and the tables and keys of `.gitleaks.toml`.
+ * The rule for `.trivyignore` that Trivy itself does not enforce: every entry has a reason and an expiry.
+ * (What the scanners do with their configuration is tested by running them: scanners.test.ts.)
  */
 
 export interface TrivyIgnoreEntry {
@@ -41,49 +41,4 @@ export function trivyIgnoreProblems(text: string): string[] {
     }
     return problems;
   });
-}
-
-export interface TomlTable {
-  /** Header without brackets, e.g. `extend` or `allowlists`. */
-  readonly name: string;
-  /** True for `[[array-of-tables]]`. */
-  readonly repeated: boolean;
-  /** Raw value text per key. */
-  readonly values: Readonly<Record<string, string>>;
-}
-
-/** Splits a TOML file into its tables and their keys (values stay raw text, arrays may span lines). */
-export function tomlTables(text: string): TomlTable[] {
-  const tables: { name: string; repeated: boolean; values: Record<string, string> }[] = [
-    { name: "", repeated: false, values: {} },
-  ];
-  let openKey: string | undefined;
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (openKey) {
-      const current = tables[tables.length - 1];
-      current.values[openKey] += `\n${line}`;
-      if (line.startsWith("]")) openKey = undefined;
-      continue;
-    }
-    if (line === "" || line.startsWith("#")) continue;
-    const header = /^(\[\[?)\s*([\w.-]+)\s*\]\]?$/.exec(line);
-    if (header) {
-      tables.push({ name: header[2], repeated: header[1] === "[[", values: {} });
-      continue;
-    }
-    const assignment = /^([\w.-]+)\s*=\s*(.*)$/.exec(line);
-    if (!assignment) throw new Error(`cannot read TOML line: ${line}`);
-    const [, key, value] = assignment;
-    tables[tables.length - 1].values[key] = value;
-    if (value.startsWith("[") && !value.includes("]")) openKey = key;
-  }
-  return tables;
-}
-
-/** The strings of a TOML array value (`'''literal'''`, `'literal'` or `"basic"` strings). */
-export function tomlStrings(value: string): string[] {
-  return [...value.matchAll(/'''([^]*?)'''|'([^'\n]*)'|"((?:[^"\\\n]|\\.)*)"/g)].map(
-    (match) => match[1] ?? match[2] ?? match[3],
-  );
 }
