@@ -47,7 +47,8 @@ export function undeclaredSettingProblems(
     .sort()
     .map((key) => {
       const nearest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
-      const hint = nearest !== undefined && distance(key, nearest) <= 3 ? ` (did you mean ${project}:${nearest}?)` : "";
+      const hint =
+        nearest !== undefined && distance(key, nearest) <= 3 ? ` (did you mean ${project}:${nearest}?)` : "";
       return `${project}:${key} is not a setting of this project (Pulumi.yaml declares none of that name)${hint}`;
     });
 }

@@ -140,7 +140,8 @@ describe("stack configuration", () => {
     for (const text of ["7 days", "1e1", "7.0", "0x7", ""]) {
       await assert.rejects(
         settingsOf("dev", { "shop-infra:apiMemoryMb": text }),
-        (error: Error) => error.message.includes(`shop-infra:apiMemoryMb must be a whole number, got "${text}"`),
+        (error: Error) =>
+          error.message.includes(`shop-infra:apiMemoryMb must be a whole number, got "${text}"`),
         text,
       );
     }
