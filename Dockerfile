@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
-# One Lambda container image for the shop API and the weekly report job. The API function uses the CMD
-# below; the report function overrides the command with ["report/index.handler"] in its image config.
+# One Lambda container image for the shop API, the weekly report job and the JWT signing key's rotation
+# function. The API function uses the CMD below; the others override the command in their image config
+# (["report/index.handler"], ["rotation/index.handler"]).
 #
 # Base image pin. Both stages build FROM public.ecr.aws/lambda/nodejs:22 pinned by digest, so the same
 # commit always builds on the same bytes and a base-image change is a reviewed config change, never a
@@ -35,6 +36,7 @@ FROM public.ecr.aws/lambda/nodejs:22@${LAMBDA_BASE_DIGEST}
 # Only the bundles ship: no node_modules, sources, tests or tooling reach the runtime image.
 COPY --from=build /build/dist/api ${LAMBDA_TASK_ROOT}/api
 COPY --from=build /build/dist/report ${LAMBDA_TASK_ROOT}/report
+COPY --from=build /build/dist/rotation ${LAMBDA_TASK_ROOT}/rotation
 COPY --from=build /build/dist/swagger-ui ${LAMBDA_TASK_ROOT}/swagger-ui
 # Lambda itself runs functions as its own unprivileged user; this keeps `docker run` with the runtime
 # interface emulator (local checks, the Trivy config scan) off root too. The copied files are

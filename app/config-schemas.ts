@@ -18,6 +18,7 @@ export interface ConfigRules {
   /** ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, PASSWORD_SCRYPT_LOG_N and the auth limits. */
   readonly integers: Readonly<Record<string, IntegerRule>>;
   readonly oneJwtKey: string;
+  readonly exactlyOneJwtKey: (env: Readonly<Record<string, unknown>>) => boolean;
 }
 
 export interface IntegerRule {
@@ -44,12 +45,13 @@ export function configSchemas(rules: ConfigRules) {
         .string()
         .min(rules.minSecretLength, `must be at least ${rules.minSecretLength} characters`)
         .optional(),
+      JWT_KEYS_FILE: z.string().min(1).optional(),
       JWT_ISSUER: name.default(rules.apiNameDefaults.JWT_ISSUER),
       JWT_AUDIENCE: name.default(rules.apiNameDefaults.JWT_AUDIENCE),
       ...Object.fromEntries(Object.entries(rules.integers).map(([key, rule]) => [key, integer(rule)])),
       SWAGGER_UI_DIR: z.string().min(1).optional(),
     })
-    .refine((env) => Boolean(env.JWT_SECRET_ARN) !== Boolean(env.JWT_SECRET), {
+    .refine((env) => rules.exactlyOneJwtKey(env), {
       message: rules.oneJwtKey,
       path: ["JWT_SECRET_ARN"],
     });

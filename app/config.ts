@@ -21,8 +21,10 @@ export interface ApiConfig {
   readonly jwt: {
     /** Secrets Manager secret holding the HS256 key (in AWS). */
     readonly secretArn?: string;
-    /** The key itself (local runs only). */
+    /** The key itself (local runs only): one fixed key, no rotation. */
     readonly secret?: string;
+    /** A local key-set file (app/local/key-set-file.ts) that `npm run keys:rotate` rotates. */
+    readonly keysFile?: string;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTokenTtlSeconds: number;
@@ -74,7 +76,8 @@ const RULES = {
       ]),
     ),
   },
-  oneJwtKey: "set exactly one of JWT_SECRET_ARN (in AWS) or JWT_SECRET (local runs)",
+  oneJwtKey: "set exactly one of JWT_SECRET_ARN (in AWS), JWT_KEYS_FILE or JWT_SECRET (local runs)",
+  exactlyOneJwtKey,
 } as const satisfies ConfigRules;
 
 // Synchronous on purpose: configuration is read while the handler module loads, and only an environment
@@ -138,11 +141,17 @@ function parseApiEnv(env: Env): Parsed {
     optional: {
       JWT_SECRET_ARN: (value) => RULES.secretArn.test(value),
       JWT_SECRET: (value) => value.length >= RULES.minSecretLength,
+      JWT_KEYS_FILE: (value) => value.length >= 1,
       SWAGGER_UI_DIR: (value) => value.length >= 1,
     },
   });
-  if (quick && Boolean(quick.JWT_SECRET_ARN) !== Boolean(quick.JWT_SECRET)) return quick;
+  if (quick && exactlyOneJwtKey(quick)) return quick;
   return parse(schemas().api, env);
+}
+
+/** Where the JWT keys come from: exactly one source, so no environment can mix AWS and a local key. */
+export function exactlyOneJwtKey(env: Readonly<Record<string, unknown>>): boolean {
+  return [env.JWT_SECRET_ARN, env.JWT_KEYS_FILE, env.JWT_SECRET].filter(Boolean).length === 1;
 }
 
 function parseReportEnv(env: Env): Parsed {
@@ -170,6 +179,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     jwt: Object.freeze({
       secretArn: parsed.JWT_SECRET_ARN as string | undefined,
       secret: parsed.JWT_SECRET as string | undefined,
+      keysFile: parsed.JWT_KEYS_FILE as string | undefined,
       issuer: String(parsed.JWT_ISSUER),
       audience: String(parsed.JWT_AUDIENCE),
       accessTokenTtlSeconds: Number(parsed.ACCESS_TOKEN_TTL_SECONDS),
@@ -187,5 +197,21 @@ export function loadReportJobConfig(env: Env = process.env): ReportJobConfig {
     serviceName: parsed.POWERTOOLS_SERVICE_NAME,
     ordersTable: parsed[tables.orders.envVar],
     reportsBucket: parsed.REPORTS_BUCKET,
+  });
+}
+
+export interface KeyRotationConfig {
+  readonly serviceName: string;
+  /** The one secret the rotation function rotates; an event naming another is refused. */
+  readonly secretArn: string;
+}
+
+export function loadKeyRotationConfig(env: Env = process.env): KeyRotationConfig {
+  const secretArn = env.JWT_SECRET_ARN?.trim() ?? "";
+  if (!RULES.secretArn.test(secretArn))
+    throw new ConfigError(["JWT_SECRET_ARN: must be a Secrets Manager secret ARN"]);
+  return Object.freeze({
+    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || "shop-key-rotation",
+    secretArn,
   });
 }

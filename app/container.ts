@@ -23,7 +23,15 @@ import { OrderService } from "./services/order-service";
 import { PasswordHasher } from "./services/password-hasher";
 import { ProductService } from "./services/product-service";
 import { ReportService } from "./services/report-service";
-import { secretsManagerSigningKey, staticSigningKey, type SigningKeyProvider } from "./services/signing-key";
+import { keySetFileLoader } from "./local/key-set-file";
+import {
+  cachedSigningKeys,
+  localFileKeyTiming,
+  secretsManagerKeySet,
+  secretsManagerKeyTiming,
+  staticSigningKeys,
+  type SigningKeys,
+} from "./services/signing-key";
 import { TokenService } from "./services/token-service";
 
 export interface ContainerOverrides {
@@ -36,12 +44,22 @@ export interface ContainerOverrides {
   readonly clients?: AwsClients;
 }
 
-function signingKeyFor(
+/** The key set of the configured source; the cache reads time through `now`, like the services. */
+function signingKeysFor(
   config: ApiConfig,
   secretsManagerClient: AwsClients["secretsManagerClient"],
-): SigningKeyProvider {
-  if (config.jwt.secretArn) return secretsManagerSigningKey(config.jwt.secretArn, secretsManagerClient);
-  return staticSigningKey(config.jwt.secret!);
+  now: () => Date,
+): SigningKeys {
+  const clock = () => now().getTime();
+  if (config.jwt.secretArn)
+    return cachedSigningKeys(
+      secretsManagerKeySet(config.jwt.secretArn, secretsManagerClient),
+      secretsManagerKeyTiming,
+      clock,
+    );
+  if (config.jwt.keysFile)
+    return cachedSigningKeys(keySetFileLoader(config.jwt.keysFile), localFileKeyTiming, clock);
+  return staticSigningKeys(config.jwt.secret!);
 }
 
 export function createDependencies(config: ApiConfig, overrides: ContainerOverrides = {}): AppDependencies {
@@ -58,9 +76,9 @@ export function createDependencies(config: ApiConfig, overrides: ContainerOverri
     names.idempotencyKeys,
   );
   const productRepository = new ProductRepository(documentClient, names.products);
-  const signingKey = signingKeyFor(config, secretsManagerClient);
-  const cursors = new CursorCodec(signingKey);
-  const tokens = new TokenService(signingKey, {
+  const signingKeys = signingKeysFor(config, secretsManagerClient, now);
+  const cursors = new CursorCodec(signingKeys);
+  const tokens = new TokenService(signingKeys, {
     ...config.jwt,
     clockSkewSeconds: config.authLimits.tokenClockSkewSeconds,
   });
@@ -78,7 +96,7 @@ export function createDependencies(config: ApiConfig, overrides: ContainerOverri
         now,
       ),
       deviceTokens: new DeviceTokens(
-        signingKey,
+        signingKeys,
         revocations,
         { issuer: config.jwt.issuer, ttlSeconds: config.authLimits.deviceTokenTtlSeconds },
         now,

@@ -2,6 +2,7 @@
  * `npm run bundle`: the Lambda bundles, built with esbuild.
  *   dist/api/index.js     API handler (export `handler`)
  *   dist/report/index.js  weekly report job (export `handler`)
+ *   dist/rotation/index.js  JWT signing-key rotation function (export `handler`)
  *   dist/swagger-ui/      the Swagger UI files /docs serves
  *   dist/api/lazy/        what the API loads on first use (see lazyModules and SCHEMA_CHUNK)
  *   dist/api/mime-types.json   media types, precomputed (see precomputedMimeTypes)
@@ -19,6 +20,7 @@ const dist = path.join(root, "dist");
 export const bundles = {
   api: "app/entrypoints/lambda-api.ts",
   report: "app/entrypoints/lambda-report.ts",
+  rotation: "app/entrypoints/lambda-rotate-signing-key.ts",
 } as const;
 
 /**

@@ -48,6 +48,11 @@ export const timeBudgets = {
   secretsManager: {
     /** GetSecretValue of the JWT key: once an hour per instance, but every request waits on the first. */
     getSecret: { attemptTimeoutMs: 1000, totalMs: 2000 },
+    /**
+     * Each call of a rotation step (rotation function, 30 s timeout). Nobody waits on it; Secrets Manager
+     * retries a failed step, and every step is idempotent, so a slow call may as well get a few attempts.
+     */
+    rotation: { attemptTimeoutMs: 3000, totalMs: 8000 },
   },
   requests: {
     /**

@@ -66,9 +66,10 @@ function parse(text: string, file: string): KeySetDocument {
 }
 
 function toKeySet(document: KeySetDocument): KeySet {
-  const [current, previous] = document.keys.map(
-    (key): SigningKey => ({ kid: key.kid, secret: Buffer.from(key.secret, "utf8") }),
-  );
+  const [current, previous] = document.keys.map((key): SigningKey => ({
+    kid: key.kid,
+    secret: Buffer.from(key.secret, "utf8"),
+  }));
   return { current, previous };
 }
 

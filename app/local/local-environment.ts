@@ -3,17 +3,17 @@
  * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3 variables point at running ones), the tables and the
  * reports bucket, and the environment variables the app's configuration reads.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { physicalTableName, tableList } from "../data/tables";
 import { ensureBucket, ensureTables } from "./create-resources";
+import { ensureKeySetFile } from "./key-set-file";
 import { startDynamoDbLocal, startS3Local, type LocalService } from "./local-aws";
 
 export interface LocalEnvironmentOptions {
-  /** Data directory: DynamoDB's files, s3rver's objects and the generated JWT key live here. */
+  /** Data directory: DynamoDB's files, s3rver's objects and the JWT key set live here. */
   readonly dataDir: string;
   /** Keep DynamoDB data on disk (the local server) or in memory (the tests). */
   readonly persistent: boolean;
@@ -27,12 +27,13 @@ export interface LocalEnvironment {
   stop(): Promise<void>;
 }
 
-/** The local JWT key: JWT_SECRET when set, else a key generated once into the data directory. */
-function localJwtSecret(dataDir: string): string {
-  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
-  const file = path.join(dataDir, "jwt-secret");
-  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600 });
-  return readFileSync(file, "utf8").trim();
+/**
+ * The local JWT keys: JWT_SECRET (one fixed key) when set, else the key set in the data directory
+ * (JWT_KEYS_FILE, created on first start), which `npm run keys:rotate` rotates while the server runs.
+ */
+function localJwtKeys(dataDir: string): Record<string, string> {
+  if (process.env.JWT_SECRET) return { JWT_SECRET: process.env.JWT_SECRET };
+  return { JWT_KEYS_FILE: ensureKeySetFile(dataDir) };
 }
 
 export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
@@ -61,7 +62,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? dynamo!.endpoint,
       AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3 ?? s3!.endpoint,
       REPORTS_BUCKET: bucket,
-      JWT_SECRET: localJwtSecret(dataDir),
+      ...localJwtKeys(dataDir),
     };
     // The SDK insists on credentials. DynamoDB Local accepts any; s3rver accepts only its fixed pair.
     if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) {

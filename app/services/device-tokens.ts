@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { StoredUser } from "../repositories/user-repository";
 import type { TokenRevocationRepository } from "../repositories/token-revocation-repository";
 import { once } from "../once";
-import { deriveKey, type SigningKeyProvider } from "./signing-key";
+import { derivedKeys, jwtKeyId, type SigningKeys } from "./signing-key";
 
 /** Marks a JWT as a device token; its own derived key keeps it from ever passing for an access token. */
 const DEVICE_TOKEN_USE = "device";
@@ -33,22 +33,23 @@ export interface DeviceTokenSettings {
  * the next login that this client has logged in to this account before, so its attempts are judged by
  * its own counter and not by the account's, which strangers can fill. Signed (HS256, a key derived from
  * the signing key), bound to the account and its current password, expiring, and refused once issued
- * before the account's last "log out everywhere".
+ * before the account's last "log out everywhere". Like access tokens they name their key (`kid`) and are
+ * checked only against the current or the previous key, so a rotation does not forget every device.
  */
 export class DeviceTokens {
-  private readonly key: () => Promise<Buffer>;
+  private readonly keys: SigningKeys;
 
   constructor(
-    signingKey: SigningKeyProvider,
+    signingKeys: SigningKeys,
     private readonly revocations: TokenRevocationRepository,
     private readonly settings: DeviceTokenSettings,
     private readonly now: () => Date,
   ) {
-    this.key = async () => deriveKey(await signingKey(), "device-token");
+    this.keys = derivedKeys(signingKeys, "device-token");
   }
 
   async issue(user: StoredUser): Promise<string> {
-    const [{ sign }, key] = await Promise.all([jwt(), this.key()]);
+    const [{ sign }, key] = await Promise.all([jwt(), this.keys.current()]);
     const nowMs = this.now().getTime();
     return sign(
       {
@@ -58,9 +59,10 @@ export class DeviceTokens {
         iat_ms: nowMs,
         iat: Math.floor(nowMs / 1000),
       },
-      key,
+      key.secret,
       {
         algorithm: "HS256",
+        keyid: key.kid,
         subject: user.id,
         issuer: this.settings.issuer,
         expiresIn: this.settings.ttlSeconds,
@@ -72,10 +74,12 @@ export class DeviceTokens {
   /** The device's id when `token` is a live device token of `user`; undefined for anything else. */
   async verify(token: string, user: StoredUser | undefined): Promise<string | undefined> {
     if (!user) return undefined;
-    const [{ verify }, key] = await Promise.all([jwt(), this.key()]);
+    const kid = jwtKeyId(token);
+    const [{ verify }, key] = await Promise.all([jwt(), kid ? this.keys.find(kid) : undefined]);
+    if (!key) return undefined;
     let claims: Record<string, unknown>;
     try {
-      claims = verify(token, key, {
+      claims = verify(token, key.secret, {
         algorithms: ["HS256"],
         issuer: this.settings.issuer,
         subject: user.id,

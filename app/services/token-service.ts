@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { UnauthorizedError } from "../domain/errors";
 import type { Principal } from "../domain/models";
 import { once } from "../once";
-import type { SigningKeyProvider } from "./signing-key";
+import { jwtKeyId, type SigningKeys } from "./signing-key";
 
 export interface TokenSettings {
   readonly issuer: string;
@@ -28,20 +28,25 @@ const jwt = once(async (): Promise<JsonWebToken> => {
  * must not be accepted on the strength of claims it leaves out) requires `exp` and `iat`, an `iat` no
  * further ahead than the clock skew, and a lifetime `exp - iat` no longer than the configured TTL, so a
  * token minted for ten years with a leaked key still dies within one TTL of its claimed issue time.
+ *
+ * Every token names its key in the header (`kid`), and is checked against that key only when it is the
+ * current or the previous one (key rotation: README "Signing-key rotation"); a token naming any other, or
+ * none, is refused before a signature is computed.
  */
 export class TokenService {
   constructor(
-    private readonly signingKey: SigningKeyProvider,
+    private readonly signingKeys: SigningKeys,
     private readonly settings: TokenSettings,
   ) {}
 
   async issueAccessToken(principal: Principal): Promise<{ accessToken: string; expiresIn: number }> {
-    const [{ sign }, key] = await Promise.all([jwt(), this.signingKey()]);
+    const [{ sign }, key] = await Promise.all([jwt(), this.signingKeys.current()]);
     const accessToken = sign(
       { email: principal.email, role: principal.role, token_use: ACCESS_TOKEN_USE },
-      key,
+      key.secret,
       {
         algorithm: "HS256",
+        keyid: key.kid,
         subject: principal.userId,
         issuer: this.settings.issuer,
         audience: this.settings.audience,
@@ -53,10 +58,12 @@ export class TokenService {
   }
 
   async verifyAccessToken(token: string): Promise<Principal> {
-    const [{ verify }, key] = await Promise.all([jwt(), this.signingKey()]);
+    const kid = jwtKeyId(token);
+    const [{ verify }, key] = await Promise.all([jwt(), kid ? this.signingKeys.find(kid) : undefined]);
+    if (!key) throw new UnauthorizedError("The access token is invalid or expired");
     let claims: unknown;
     try {
-      claims = verify(token, key, {
+      claims = verify(token, key.secret, {
         algorithms: ["HS256"],
         issuer: this.settings.issuer,
         audience: this.settings.audience,

@@ -361,11 +361,16 @@ describe("Auth hardening (issue 18)", function () {
   it("answers 401 to access tokens without exp or iat, with a future iat, or with a lifetime beyond the TTL", async () => {
     const account = await owner(context.app, "127.0.8.1");
     const user = await context.users.findByEmail(account.email);
-    const secret = context.config.jwt.secret!;
+    const { kid, secret } = await context.signingKey();
     const now = Math.floor(Date.now() / 1000);
     const ttl = context.config.jwt.accessTokenTtlSeconds;
     const base = { email: account.email, role: "customer", token_use: "access", sub: user!.id };
-    const options = { issuer: "shop-api", audience: "shop-api-clients", algorithm: "HS256" as const };
+    const options = {
+      issuer: "shop-api",
+      audience: "shop-api-clients",
+      algorithm: "HS256" as const,
+      keyid: kid,
+    };
     const me = (token: string) =>
       request(context.app).get("/auth/me").set("Authorization", `Bearer ${token}`);
 

@@ -67,7 +67,9 @@ describe("Auth", () => {
       const account = await registerAndLogin(context.app);
       const header = JSON.parse(Buffer.from(account.accessToken.split(".")[0], "base64url").toString());
       assert.equal(header.alg, "HS256");
-      const claims = jwt.verify(account.accessToken, context.config.jwt.secret!, {
+      const key = await context.signingKey();
+      assert.equal(header.kid, key.kid, "the token names the key that signed it");
+      const claims = jwt.verify(account.accessToken, key.secret, {
         algorithms: ["HS256"],
         issuer: "shop-api",
         audience: "shop-api-clients",
@@ -95,9 +97,9 @@ describe("Auth", () => {
 
     it("rejects tokens that are forged, unsigned, expired, for another audience, or not access tokens", async () => {
       const account = await registerAndLogin(context.app);
-      const secret = context.config.jwt.secret!;
+      const { kid, secret } = await context.signingKey();
       const claims = { email: account.email, role: "admin", token_use: "access" };
-      const options = { subject: account.id, issuer: "shop-api", audience: "shop-api-clients" };
+      const options = { subject: account.id, issuer: "shop-api", audience: "shop-api-clients", keyid: kid };
       const forged = [
         jwt.sign(claims, "another secret that is long enough!!", { ...options, algorithm: "HS256" }),
         jwt.sign(claims, secret, { ...options, audience: "someone-else", algorithm: "HS256" }),

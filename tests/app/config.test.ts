@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadApiConfig, loadReportJobConfig } from "../../app/config";
+import { ConfigError, loadApiConfig, loadKeyRotationConfig, loadReportJobConfig } from "../../app/config";
 import { tableList } from "../../app/data/tables";
 
 const tableEnv: Record<string, string> = Object.fromEntries(
@@ -58,6 +58,27 @@ describe("Configuration", () => {
       /JWT_SECRET: must be at least 32/,
     );
     assert.equal(loadApiConfig({ ...noKey, JWT_SECRET: "x".repeat(40) }).jwt.secret, "x".repeat(40));
+    assert.equal(
+      loadApiConfig({ ...noKey, JWT_KEYS_FILE: "/data/jwt-keys.json" }).jwt.keysFile,
+      "/data/jwt-keys.json",
+    );
+    assert.throws(
+      () => loadApiConfig({ ...validAwsEnv, JWT_KEYS_FILE: "/data/jwt-keys.json" }),
+      /exactly one of JWT_SECRET_ARN/,
+    );
+    assert.throws(
+      () => loadApiConfig({ ...noKey, JWT_KEYS_FILE: "k.json", JWT_SECRET: "x".repeat(40) }),
+      /exactly one of JWT_SECRET_ARN/,
+    );
+  });
+
+  it("gives the rotation function its one secret, and nothing else", () => {
+    const config = loadKeyRotationConfig({ JWT_SECRET_ARN: validAwsEnv.JWT_SECRET_ARN });
+    assert.deepEqual(
+      { ...config },
+      { serviceName: "shop-key-rotation", secretArn: validAwsEnv.JWT_SECRET_ARN },
+    );
+    assert.throws(() => loadKeyRotationConfig({}), /JWT_SECRET_ARN: must be a Secrets Manager secret ARN/);
   });
 
   it("gives the report job only what it needs", () => {

@@ -127,15 +127,17 @@ describe("Products", () => {
     const first = await request(context.app).get("/products").query({ category, limit: 1 });
     const cursor: string = first.body.nextCursor;
     assert.ok(cursor);
-    const [payload, signature] = cursor.split(".");
+    const [kid, payload, signature] = cursor.split(".");
     const decoded = JSON.parse(Buffer.from(payload, "base64url").toString());
     decoded.k.productId = "00000000-0000-4000-8000-000000000000";
-    const tampered = `${Buffer.from(JSON.stringify(decoded)).toString("base64url")}.${signature}`;
+    const tampered = `${kid}.${Buffer.from(JSON.stringify(decoded)).toString("base64url")}.${signature}`;
     assertProblem(await request(context.app).get("/products").query({ category, cursor: tampered }), 400);
     assertProblem(await request(context.app).get("/products").query({ category: "other", cursor }), 400);
     assertProblem(await request(context.app).get("/products").query({ cursor }), 400);
     assertProblem(await request(context.app).get("/products").query({ cursor: "garbage" }), 400);
     assertProblem(await request(context.app).get("/products").query({ cursor: "a.b" }), 400);
+    const otherKid = `00000000-0000-4000-8000-000000000000.${payload}.${signature}`;
+    assertProblem(await request(context.app).get("/products").query({ category, cursor: otherKid }), 400);
     for (const limit of ["0", "101", "abc", "1.5"]) {
       assertProblem(await request(context.app).get("/products").query({ limit }), 400);
     }

@@ -1,63 +1,80 @@
 import assert from "node:assert/strict";
-import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createEmfMetrics } from "../../app/observability/metrics";
-import { secretsManagerSigningKey } from "../../app/services/signing-key";
+import { cachedSigningKeys, type KeySet } from "../../app/services/signing-key";
 
 /**
- * Secrets Manager has no local stand-in, so the key provider is exercised against a client that answers
- * GetSecretValue the way the service does (SecretString), counting calls.
+ * The key cache's rules, with a loader that counts its calls and a clock the test moves. (Against Secrets
+ * Manager itself: signing-key-rotation.test.ts and key-rotation-http.test.ts, on moto.)
  */
-function secretsManager(answers: (() => Promise<{ SecretString?: string }>)[]) {
-  const calls: unknown[] = [];
-  const client = {
-    send: (command: { input: unknown }) => {
-      calls.push(command.input);
-      const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
-      return answer();
-    },
-  } as unknown as SecretsManagerClient;
-  return { client: () => Promise.resolve(client), calls };
-}
+describe("JWT key cache", () => {
+  const timing = { maxAgeMs: 60_000, refreshIntervalMs: 10_000 };
+  const key = (kid: string) => ({ kid, secret: Buffer.from(kid.repeat(32)) });
 
-describe("JWT signing key from Secrets Manager", () => {
-  const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-jwt-AbCdEf";
-  const secret = "k".repeat(64);
+  function source(sets: (KeySet | Error)[]) {
+    let calls = 0;
+    let time = 0;
+    const keys = cachedSigningKeys(
+      async () => {
+        const answer = sets[Math.min(calls++, sets.length - 1)];
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+      timing,
+      () => time,
+    );
+    return { keys, calls: () => calls, advance: (ms: number) => (time += ms) };
+  }
 
-  it("fetches the secret once on first use and caches it", async () => {
-    const sm = secretsManager([() => Promise.resolve({ SecretString: secret })]);
-    const key = secretsManagerSigningKey(arn, sm.client);
-    assert.equal(sm.calls.length, 0, "nothing is fetched before first use");
-    const [a, b] = await Promise.all([key(), key()]);
-    assert.equal(a.toString(), secret);
-    assert.equal(b, a);
-    await key();
-    assert.deepEqual(sm.calls, [{ SecretId: arn }]);
+  it("fetches on first use, once for concurrent callers, and again only after the maximum age", async () => {
+    const s = source([{ current: key("a") }, { current: key("b"), previous: key("a") }]);
+    assert.equal(s.calls(), 0, "nothing is fetched before first use");
+    const [one, two] = await Promise.all([s.keys.current(), s.keys.current()]);
+    assert.equal(one.kid, "a");
+    assert.equal(two, one);
+    s.advance(timing.maxAgeMs - 1);
+    await s.keys.current();
+    assert.equal(s.calls(), 1);
+    s.advance(1);
+    assert.equal((await s.keys.current()).kid, "b");
+    assert.equal(s.calls(), 2);
   });
 
-  it("fetches again after the refresh interval, so a rotated secret is picked up", async () => {
-    const sm = secretsManager([
-      () => Promise.resolve({ SecretString: secret }),
-      () => Promise.resolve({ SecretString: "r".repeat(64) }),
-    ]);
-    const key = secretsManagerSigningKey(arn, sm.client, 0);
-    await key();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal((await key()).toString(), "r".repeat(64));
-    assert.equal(sm.calls.length, 2);
+  it("finds only the current and previous key, refreshing for an unknown kid at most once per interval", async () => {
+    const s = source([{ current: key("a") }, { current: key("b"), previous: key("a") }]);
+    assert.equal((await s.keys.find("a"))?.kid, "a");
+    assert.equal(
+      await s.keys.find("b"),
+      undefined,
+      "fetched just now: an unknown kid waits for the interval",
+    );
+    assert.equal(s.calls(), 1);
+    s.advance(timing.refreshIntervalMs);
+    const found = await Promise.all(["b", "c", "d", "b"].map((kid) => s.keys.find(kid)));
+    assert.deepEqual(
+      found.map((k) => k?.kid),
+      ["b", undefined, undefined, "b"],
+    );
+    assert.equal(s.calls(), 2, "one refresh for all of them");
+    for (const kid of ["c", "d", "e"]) assert.equal(await s.keys.find(kid), undefined);
+    assert.equal(s.calls(), 2);
   });
 
-  it("does not cache a failure, and refuses a missing or short secret", async () => {
-    const sm = secretsManager([
-      () => Promise.reject(new Error("throttled")),
-      () => Promise.resolve({ SecretString: secret }),
+  it("fails while it has no keys, and keeps the keys it has when a refresh fails", async () => {
+    const s = source([
+      new Error("throttled"),
+      { current: key("a") },
+      new Error("down"),
+      { current: key("b") },
     ]);
-    const key = secretsManagerSigningKey(arn, sm.client);
-    await assert.rejects(key(), /throttled/);
-    assert.equal((await key()).toString(), secret);
-    const short = secretsManager([() => Promise.resolve({ SecretString: "short" })]);
-    await assert.rejects(secretsManagerSigningKey(arn, short.client)(), /shorter than 32/);
-    const binary = secretsManager([() => Promise.resolve({})]);
-    await assert.rejects(secretsManagerSigningKey(arn, binary.client)(), /missing/);
+    await assert.rejects(s.keys.current(), /throttled/);
+    assert.equal((await s.keys.current()).kid, "a", "the next caller tries again");
+    s.advance(timing.maxAgeMs);
+    assert.equal((await s.keys.current()).kid, "a", "a failed refresh keeps the keys");
+    assert.equal(s.calls(), 3);
+    await s.keys.current();
+    assert.equal(s.calls(), 3, "and the next attempt waits an interval");
+    s.advance(timing.refreshIntervalMs);
+    assert.equal((await s.keys.current()).kid, "b");
   });
 });
 

@@ -19,6 +19,7 @@ import { physicalTableName, tableList } from "../../app/data/tables";
 import type { AppDependencies } from "../../app/http/create-app";
 import { createApp } from "../../app/http/create-app";
 import { ensureTables } from "../../app/local/create-resources";
+import { keySetFileLoader } from "../../app/local/key-set-file";
 import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
 import type { AuditEvent, AppLogger } from "../../app/observability/logger";
 import type { ShopMetrics } from "../../app/observability/metrics";
@@ -97,6 +98,19 @@ export interface TestContext {
   readonly passwords: PasswordHasher;
   /** Moves the context's clock (services read time only through it). */
   setNow(date: Date | undefined): void;
+  /** The key the app signs with now and its id, for tests that forge tokens (local key sources only). */
+  signingKey(): Promise<{ kid: string; secret: string }>;
+}
+
+const jwtKeySources = ["JWT_SECRET_ARN", "JWT_KEYS_FILE", "JWT_SECRET"];
+
+/** A context given a JWT key source of its own uses only that one, not the local environment's too. */
+function withoutKeySources(
+  env: NodeJS.ProcessEnv,
+  overrides: Record<string, string>,
+): Record<string, string | undefined> {
+  if (!jwtKeySources.some((name) => name in overrides)) return env;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !jwtKeySources.includes(name)));
 }
 
 /**
@@ -116,7 +130,7 @@ export async function createTestContext(
   client.destroy();
 
   const config = loadApiConfig({
-    ...process.env,
+    ...withoutKeySources(process.env, overrides),
     ...tableEnv,
     PASSWORD_SCRYPT_LOG_N: "10",
     ...sameSourceSuiteLimits,
@@ -160,5 +174,11 @@ export async function createTestContext(
     users: new UserRepository(options.clients?.documentClient ?? documentClient, config.tableNames.users),
     passwords: new PasswordHasher(config.passwordScryptLogN),
     setNow: (date) => (fixedNow = date),
+    signingKey: async () => {
+      if (config.jwt.secret) return { kid: "static", secret: config.jwt.secret };
+      if (!config.jwt.keysFile) throw new Error("signingKey(): the context's keys are in Secrets Manager");
+      const { current } = await keySetFileLoader(config.jwt.keysFile)();
+      return { kid: current.kid, secret: current.secret.toString("utf8") };
+    },
   };
 }
