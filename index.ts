@@ -110,7 +110,16 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
 
   const jwtKey = new JwtSigningKey(
     `${prefix}-jwt-signing-key`,
-    { recoveryWindowInDays: settings.secretRecoveryWindowDays, kmsKeyDeletionWindowDays: keyDeletionWindow },
+    {
+      imageUri: image.imageUri,
+      rotationDays: settings.jwtRotationDays,
+      architecture: settings.architecture,
+      logRetentionDays: settings.logRetentionDays,
+      logsKmsKeyArn: logsKey.keyArn,
+      logLevel: settings.logLevel,
+      recoveryWindowInDays: settings.secretRecoveryWindowDays,
+      kmsKeyDeletionWindowDays: keyDeletionWindow,
+    },
     opts,
   );
 

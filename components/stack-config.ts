@@ -54,6 +54,8 @@ export interface StackSettings {
   readonly deletionProtection: boolean;
   readonly kmsDeletionWindowDays: number;
   readonly secretRecoveryWindowDays: number;
+  /** Days between automatic rotations of the JWT signing key. */
+  readonly jwtRotationDays: number;
   readonly architecture: LambdaArchitecture;
   readonly imageTag?: string;
   /** A prebuilt image to run, by digest; when set, the stack builds no image. */
@@ -223,6 +225,7 @@ export function readStackSettings(): StackSettings {
     deletionProtection: config.requireBoolean("deletionProtection"),
     kmsDeletionWindowDays,
     secretRecoveryWindowDays,
+    jwtRotationDays: positive("jwtRotationDays", 365),
     architecture: architecture as LambdaArchitecture,
     imageTag: optional("imageTag"),
     imageUri,

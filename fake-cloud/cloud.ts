@@ -280,6 +280,9 @@ export class MockCloud {
           versionStages: ["AWSCURRENT"],
         };
       }
+      case "aws:secretsmanager/secretRotation:SecretRotation":
+        // The provider's id is the secret's ARN, and it reads rotation back as enabled.
+        return { id: input("secretId") ?? name, rotationEnabled: true };
       case "aws:apigatewayv2/api:Api": {
         const apiId = alphanumeric(r.name, 10).toLowerCase();
         return {

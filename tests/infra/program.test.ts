@@ -227,13 +227,13 @@ describe("the Pulumi program", () => {
 
       it("sets a retention on every log group and names the functions' groups /aws/lambda/<function>", () => {
         const logGroups = ofType(run(), "aws:cloudwatch/logGroup:LogGroup");
-        assert.equal(logGroups.length, 4);
+        assert.equal(logGroups.length, 5);
         for (const group of logGroups)
           assert.ok(
             cloudWatchRetentionDays.includes(group.inputs.retentionInDays as number),
             `${group.name} has a retention`,
           );
-        for (const name of [`${prefix}-api`, `${prefix}-report`]) {
+        for (const name of [`${prefix}-api`, `${prefix}-report`, `${prefix}-jwt-signing-key-rotation`]) {
           const fn = functionNamed(run(), name);
           const group = logGroups.find((g) => g.inputs.name === `/aws/lambda/${name}`)!;
           assert.equal((fn.inputs.loggingConfig as { logGroup: string }).logGroup, group.inputs.name);

@@ -137,7 +137,7 @@ describe("offline preview", function () {
       );
       assert.match(acl.message.text, /^aws:s3\/bucketAcl:BucketAcl "unsafe-acl": acl "public-read"/);
       const advisory = run.results.find(
-        (r: { ruleId: string }) => r.ruleId === "secretsmanager-secret-rotation",
+        (r: { ruleId: string }) => r.ruleId === "s3-bucket-customer-managed-key",
       );
       assert.equal(advisory?.level, "warning");
       const rule = (id: string) => run.tool.driver.rules.find((r: { id: string }) => r.id === id);
@@ -169,7 +169,7 @@ describe("offline preview", function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-"));
       const config = path.join(dir, "strict.json");
       const sarifFile = path.join(dir, "dev.sarif");
-      fs.writeFileSync(config, JSON.stringify({ "secretsmanager-secret-rotation": "mandatory" }));
+      fs.writeFileSync(config, JSON.stringify({ "s3-bucket-customer-managed-key": "mandatory" }));
       const { code, stdout } = await previewCli([
         "--stack",
         "dev",
@@ -185,14 +185,24 @@ describe("offline preview", function () {
       assert.deepEqual(
         json.policyViolations
           .filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")
-          .map((v: { policyName: string; resourceName: string }) => [v.policyName, v.resourceName]),
-        [["secretsmanager-secret-rotation", "shop-dev-jwt-signing-key"]],
+          .map((v: { policyName: string; resourceName: string }) => [v.policyName, v.resourceName])
+          .sort(),
+        [
+          ["s3-bucket-customer-managed-key", "shop-dev-audit-logs"],
+          ["s3-bucket-customer-managed-key", "shop-dev-report-bucket"],
+        ],
+      );
+      assert.ok(
+        !json.policyViolations.some(
+          (v: { policyName: string }) => v.policyName === "secretsmanager-secret-rotation",
+        ),
+        "the JWT signing key rotates",
       );
       const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
       fs.rmSync(dir, { recursive: true, force: true });
       assert.equal(sarif.version, "2.1.0");
       assert.equal(
-        sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "secretsmanager-secret-rotation")
+        sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "s3-bucket-customer-managed-key")
           .level,
         "error",
       );
