@@ -57,6 +57,12 @@ export class NotFoundError extends AppError {
   readonly title = "Not found";
 }
 
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405;
+  readonly slug = "method-not-allowed";
+  readonly title = "Method not allowed";
+}
+
 export class ConflictError extends AppError {
   readonly status = 409;
   readonly slug = "conflict";

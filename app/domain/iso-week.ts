@@ -49,3 +49,15 @@ export function isoWeekRangeOf(date: Date): IsoWeekRange {
 export function previousIsoWeek(date: Date): IsoWeekRange {
   return isoWeekRangeOf(new Date(mondayOf(date).getTime() - DAY_MS));
 }
+
+/**
+ * A pattern that matches exactly the ISO weeks of the years `from`..`to`: weeks 01-52 of every year, and
+ * week 53 of the years that have one (listed, since no simpler pattern can tell them apart). The OpenAPI
+ * document carries it, so a client or a fuzzer can tell a week that exists from one that does not.
+ */
+export function isoWeekPattern(from: number, to: number): RegExp {
+  const years = Array.from({ length: to - from + 1 }, (_, index) => from + index);
+  const longYears = years.filter((year) => isoWeekOf(new Date(Date.UTC(year, 11, 28))) === `${year}-W53`);
+  const year = `(?:${years.join("|")})`;
+  return new RegExp(`^(?:${year}-W(?:0[1-9]|[1-4][0-9]|5[0-2])|(?:${longYears.join("|")})-W53)$`);
+}

@@ -49,6 +49,25 @@ async function main(): Promise<void> {
     );
   });
 
+  // Node's HTTP parser refuses some requests before Express sees them (headers or URL over 16 KiB: 431;
+  // malformed: 400) and by default answers with an empty body. Answer with a problem document like every
+  // other error instead (found by Schemathesis). API Gateway sets its own limits in front of the Lambda.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, title] =
+      error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request header fields too large"] : [400, "Bad request"];
+    const body = JSON.stringify({
+      type: "urn:shop:problem:bad-request",
+      title,
+      status,
+      detail: title,
+      correlationId: "",
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -11,6 +11,7 @@ import { auditTrail, rememberMountPath } from "./middleware/audit";
 import { correlationId } from "./middleware/correlation-id";
 import { errorHandler, notFound } from "./middleware/error-handler";
 import { jsonBody } from "./middleware/json-body";
+import { methodNotAllowed } from "./middleware/method-not-allowed";
 import { requestDeadline } from "./middleware/request-deadline";
 import { strictUrl } from "./middleware/strict-url";
 import { operationRoutes } from "./routes/operation-routes";
@@ -73,6 +74,7 @@ export function createApp(deps: AppDependencies): Express {
     (await import("./routes/report-routes")).reportRoutes(deps.reports, deps.tokens),
   );
 
+  app.use(methodNotAllowed());
   app.use(notFound());
   app.use(errorHandler(deps.logger, deps.metrics));
   return app;

@@ -32,11 +32,17 @@ function queryParameters(schema: z.ZodObject): Json[] {
 
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
-function operation(summary: string, responses: Json, extra: Json = {}): Json {
+/**
+ * One operation. `operationId` names it for the links between operations; an operation with `security`
+ * also documents the 401 its authentication answers.
+ */
+function operation(operationId: string, summary: string, responses: Json, extra: Json = {}): Json {
   return {
+    operationId,
     summary,
     ...extra,
     responses: {
+      ...("security" in extra ? { "401": problem("Not authenticated") } : {}),
       ...responses,
       "400": problem("Invalid request"),
       "503": problem("A dependency is unavailable or slow; retry after the Retry-After header's seconds"),
@@ -44,6 +50,64 @@ function operation(summary: string, responses: Json, extra: Json = {}): Json {
     },
   };
 }
+
+const sameId = (operationId: string, description: string) => ({
+  operationId,
+  description,
+  parameters: { "path.id": "$response.body#/id" },
+});
+
+const orderIt = (description: string) => ({
+  operationId: "placeOrder",
+  description,
+  requestBody: { items: [{ productId: "$response.body#/id", quantity: 1 }] },
+});
+
+/**
+ * OpenAPI links: which response values the next request can use, so a client (and Schemathesis's stateful
+ * phase) can follow register -> log in -> create a product -> order it -> read the order -> cancel it.
+ */
+const links = {
+  register: {
+    logIn: {
+      operationId: "login",
+      description: "Log in to the account just created",
+      requestBody: { email: "$response.body#/email", password: "$request.body#/password" },
+    },
+  },
+  login: {
+    refresh: {
+      operationId: "refreshTokens",
+      description: "Rotate the refresh token just issued",
+      requestBody: { refreshToken: "$response.body#/refreshToken" },
+    },
+    logOut: {
+      operationId: "logout",
+      description: "End the session just opened",
+      requestBody: { refreshToken: "$response.body#/refreshToken" },
+    },
+  },
+  refreshTokens: {
+    refreshAgain: {
+      operationId: "refreshTokens",
+      description: "Rotate the new refresh token (the old one is spent)",
+      requestBody: { refreshToken: "$response.body#/refreshToken" },
+    },
+  },
+  createProduct: {
+    read: sameId("getProduct", "Read the product just created"),
+    change: sameId("updateProduct", "Change the product just created"),
+    remove: sameId("deleteProduct", "Delete the product just created"),
+    order: orderIt("Order the product just created"),
+  },
+  product: { order: orderIt("Order this product") },
+  placeOrder: {
+    read: sameId("getOrder", "Read the order just placed"),
+    cancel: sameId("cancelOrder", "Cancel the order just placed"),
+  },
+  getOrder: { cancel: sameId("cancelOrder", "Cancel this order") },
+  cancelOrder: { read: sameId("getOrder", "Read the cancelled order") },
+};
 
 export function buildOpenApiDocument(): Json {
   const { schemas: components } = z.toJSONSchema(z.globalRegistry, {
@@ -77,12 +141,13 @@ export function buildOpenApiDocument(): Json {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
     },
     paths: {
-      "/health": { get: operation("Liveness", { "200": { description: "Up" } }) },
+      "/health": { get: operation("health", "Liveness", { "200": { description: "Up" } }) },
       "/auth/register": {
         post: operation(
+          "register",
           "Create a customer account",
           {
-            "201": { description: "Created", ...json(schemas.User) },
+            "201": { description: "Created", ...json(schemas.User), links: links.register },
             "409": problem("Email taken"),
             "429": problem("Too many registrations from this address; wait the Retry-After header's seconds"),
           },
@@ -91,11 +156,13 @@ export function buildOpenApiDocument(): Json {
       },
       "/auth/login": {
         post: operation(
+          "login",
           "Log in",
           {
             "200": {
               description: "Tokens, and a device token for the next login",
               ...json(schemas.LoginResponse),
+              links: links.login,
             },
             "401": problem("Wrong credentials"),
             "429": problem(
@@ -115,9 +182,10 @@ export function buildOpenApiDocument(): Json {
       },
       "/auth/refresh": {
         post: operation(
+          "refreshTokens",
           "Rotate a refresh token",
           {
-            "200": { description: "New tokens", ...json(schemas.TokenPair) },
+            "200": { description: "New tokens", ...json(schemas.TokenPair), links: links.refreshTokens },
             "401": problem("Invalid, spent or revoked"),
           },
           body(schemas.RefreshTokenRequest),
@@ -125,6 +193,7 @@ export function buildOpenApiDocument(): Json {
       },
       "/auth/logout": {
         post: operation(
+          "logout",
           "Revoke a session",
           { "204": { description: "Revoked" } },
           {
@@ -136,6 +205,7 @@ export function buildOpenApiDocument(): Json {
       },
       "/auth/logout-all": {
         post: operation(
+          "logoutEverywhere",
           "Log out everywhere",
           { "204": { description: "Revoked" }, "401": problem("Not authenticated") },
           authed({
@@ -147,6 +217,7 @@ export function buildOpenApiDocument(): Json {
       },
       "/auth/me": {
         get: operation(
+          "me",
           "The caller's account",
           { "200": { description: "Account", ...json(schemas.Me) }, "401": problem("Not authenticated") },
           authed(),
@@ -154,14 +225,16 @@ export function buildOpenApiDocument(): Json {
       },
       "/products": {
         get: operation(
+          "listProducts",
           "List products",
           { "200": { description: "A page", ...json(schemas.ProductPage) } },
           { parameters: queryParameters(schemas.ListProductsQuery) },
         ),
         post: operation(
+          "createProduct",
           "Create a product (admin)",
           {
-            "201": { description: "Created", ...json(schemas.Product) },
+            "201": { description: "Created", ...json(schemas.Product), links: links.createProduct },
             "401": problem("Not authenticated"),
             "403": problem("Not an admin"),
           },
@@ -170,31 +243,43 @@ export function buildOpenApiDocument(): Json {
       },
       "/products/{id}": {
         parameters: [idParameter],
-        get: operation("Get a product", {
-          "200": { description: "The product", ...json(schemas.Product) },
+        get: operation("getProduct", "Get a product", {
+          "200": { description: "The product", ...json(schemas.Product), links: links.product },
           "404": problem("No such product"),
         }),
         patch: operation(
+          "updateProduct",
           "Change a product (admin)",
-          { "200": { description: "Updated", ...json(schemas.Product) }, "404": problem("No such product") },
+          {
+            "200": { description: "Updated", ...json(schemas.Product), links: links.product },
+            "403": problem("Not an admin"),
+            "404": problem("No such product"),
+          },
           authed(body(schemas.UpdateProductRequest)),
         ),
         delete: operation(
+          "deleteProduct",
           "Delete a product (admin)",
-          { "204": { description: "Deleted" }, "404": problem("No such product") },
+          {
+            "204": { description: "Deleted" },
+            "403": problem("Not an admin"),
+            "404": problem("No such product"),
+          },
           authed(),
         ),
       },
       "/orders": {
         get: operation(
+          "listOrders",
           "The caller's orders, newest first",
           { "200": { description: "A page", ...json(schemas.OrderPage) } },
           authed({ parameters: queryParameters(schemas.ListOrdersQuery) }),
         ),
         post: operation(
+          "placeOrder",
           "Place an order",
           {
-            "201": { description: "Placed", ...json(schemas.Order) },
+            "201": { description: "Placed", ...json(schemas.Order), links: links.placeOrder },
             "409": problem("Insufficient stock"),
             "422": problem("Unknown product or reused Idempotency-Key"),
           },
@@ -207,19 +292,25 @@ export function buildOpenApiDocument(): Json {
       "/orders/{id}": {
         parameters: [idParameter],
         get: operation(
+          "getOrder",
           "Get an order",
-          { "200": { description: "The order", ...json(schemas.Order) }, "404": problem("No such order") },
+          {
+            "200": { description: "The order", ...json(schemas.Order), links: links.getOrder },
+            "404": problem("No such order"),
+          },
           authed(),
         ),
       },
       "/orders/{id}/cancel": {
         parameters: [idParameter],
         post: operation(
+          "cancelOrder",
           "Cancel an order",
           {
             "200": {
               description: "Cancelled (or replayed for a repeated Idempotency-Key)",
               ...json(schemas.Order),
+              links: links.cancelOrder,
             },
             "409": problem("Already cancelled"),
             "404": problem("No such order"),
@@ -229,6 +320,7 @@ export function buildOpenApiDocument(): Json {
       },
       "/admin/reports/weekly": {
         post: operation(
+          "generateWeeklyReport",
           "Generate a weekly report (admin)",
           {
             "200": { description: "The report", ...json(schemas.WeeklyReport) },

@@ -32,7 +32,15 @@ describe("HTTP contract", () => {
 
   it("answers unknown routes with a 404 problem document", async () => {
     assertProblem(await request(context.app).get("/nope"), 404);
-    assertProblem(await request(context.app).delete("/health"), 404);
+  });
+
+  it("answers a method a known path does not serve with a 405 problem document and its Allow header", async () => {
+    const health = await request(context.app).delete("/health");
+    assertProblem(health, 405);
+    assert.equal(health.headers.allow, "GET, HEAD");
+    const products = await request(context.app).put("/products");
+    assertProblem(products, 405);
+    assert.equal(products.headers.allow, "GET, HEAD, POST");
   });
 
   it("rejects malformed URLs with 400", async () => {
