@@ -68,19 +68,6 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
 
   new VulnerabilityScanning(`${prefix}-scanning`, { alertTopicArn: alerts.topicArn, findingsRuleName }, opts);
 
-  new AuditTrail(
-    `${prefix}-audit`,
-    {
-      alertTopicArn: alerts.topicArn,
-      logRetentionDays: settings.auditLogRetentionDays,
-      bucketExpirationDays: settings.auditBucketExpirationDays,
-      forceDestroy: settings.forceDelete,
-      logsKmsKeyArn: logsKey.keyArn,
-      kmsKeyDeletionWindowDays: keyDeletionWindow,
-    },
-    opts,
-  );
-
   const registry = new ContainerRegistry(
     `${prefix}-registry`,
     {
@@ -130,6 +117,7 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       ordersTable: data.tables.orders,
       productsTableName: data.tables.products.name,
       tablesKmsKeyArn: data.kmsKeyArn,
+      kmsKeyDeletionWindowDays: keyDeletionWindow,
       alertTopicArn: alerts.topicArn,
       scheduleExpression: settings.report.scheduleExpression,
       memorySize: settings.report.memoryMb,
@@ -141,6 +129,20 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       logRetentionDays: settings.logRetentionDays,
       logsKmsKeyArn: logsKey.keyArn,
       logLevel: settings.logLevel,
+    },
+    opts,
+  );
+
+  new AuditTrail(
+    `${prefix}-audit`,
+    {
+      alertTopicArn: alerts.topicArn,
+      logRetentionDays: settings.auditLogRetentionDays,
+      bucketExpirationDays: settings.auditBucketExpirationDays,
+      forceDestroy: settings.forceDelete,
+      logsKmsKeyArn: logsKey.keyArn,
+      kmsKeyDeletionWindowDays: keyDeletionWindow,
+      objectEventBucketArns: [report.bucketArn],
     },
     opts,
   );

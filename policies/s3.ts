@@ -288,7 +288,7 @@ function trailLogsObjects(trail: PolicyResource, bucketArn: string | undefined):
       return (
         Array.isArray(type?.equals) &&
         type.equals.includes("AWS::S3::Object") &&
-        (arn === undefined || ((arn.startsWith as unknown[] | undefined) ?? []).some(covers))
+        (arn === undefined || ((arn.startsWiths as unknown[] | undefined) ?? []).some(covers))
       );
     });
   return basic || advancedCovers;

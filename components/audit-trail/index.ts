@@ -30,6 +30,11 @@ export interface AuditTrailArgs {
   readonly logsKmsKeyArn?: pulumi.Input<string>;
   /** Days before the trail's KMS key is deleted once removed (7..30). Default: 30. */
   readonly kmsKeyDeletionWindowDays?: pulumi.Input<number>;
+  /**
+   * Buckets whose object-level (data) events the trail records besides every management event: who read or
+   * wrote which object. Default: none (management events only).
+   */
+  readonly objectEventBucketArns?: pulumi.Input<string>[];
   /** CloudWatch namespace of the metric filters. Default: `Audit/<trail name>`. */
   readonly metricNamespace?: string;
 }
@@ -111,6 +116,9 @@ export class AuditTrail extends pulumi.ComponentResource {
     const bucket = new SecureBucket(
       `${name}-logs`,
       {
+        // The trail encrypts its log files with this key already; the bucket's default says so for
+        // everything else written there (digests, anything put by hand).
+        kmsKeyArn: key.keyArn,
         forceDestroy,
         expirationDays: bucketExpirationDays,
         noncurrentVersionExpirationDays: bucketExpirationDays,
@@ -190,6 +198,26 @@ export class AuditTrail extends pulumi.ComponentResource {
         enableLogFileValidation: true,
         cloudWatchLogsGroupArn: logStreamsArn(logGroup.arn),
         cloudWatchLogsRoleArn: deliveryRole.arn,
+        // Advanced selectors replace the default, so management events are selected explicitly too.
+        advancedEventSelectors: args.objectEventBucketArns?.length
+          ? [
+              {
+                name: "Management events",
+                fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }],
+              },
+              {
+                name: "Object events of the stack's data buckets",
+                fieldSelectors: [
+                  { field: "eventCategory", equals: ["Data"] },
+                  { field: "resources.type", equals: ["AWS::S3::Object"] },
+                  {
+                    field: "resources.ARN",
+                    startsWiths: args.objectEventBucketArns.map((arn) => pulumi.interpolate`${arn}/`),
+                  },
+                ],
+              },
+            ]
+          : undefined,
       },
       // CloudTrail validates the bucket policy, the key policy and the role when the trail is created.
       { parent: this, dependsOn: [bucket, key, deliveryPolicy] },

@@ -12,12 +12,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { reportTableAccess } from "../../app/data/tables";
 import { ContainerFunction, type LambdaArchitecture } from "../container-function";
 import type { TableReference } from "../data-tables";
+import { EncryptionKey } from "../encryption-key";
 import { SecureBucket } from "../secure-bucket";
 import { onAnyOccurrence } from "../shared/alarms";
 import { awsContext } from "../shared/aws-context";
 import { decryptThrough, policyDocument } from "../shared/policy-documents";
 
 export interface WeeklyReportArgs {
+  /** Days KMS waits before deleting the reports' key once it leaves the stack (7..30). Default: 30. */
+  readonly kmsKeyDeletionWindowDays?: pulumi.Input<number>;
   /** Image to run, pinned by digest. Required. */
   readonly imageUri: pulumi.Input<string>;
   /** The orders table (queried through its week index). Required. */
@@ -83,9 +86,24 @@ export class WeeklyReport extends pulumi.ComponentResource {
 
     const { region } = awsContext(this);
 
+    // Sales figures are business data: encrypted with a key of the stack's own (SSE-KMS), so reading a
+    // report takes kms:Decrypt on it as well as s3:GetObject, and CloudTrail records each use.
+    const key = new EncryptionKey(
+      `${name}-key`,
+      {
+        description: `Encrypts the weekly reports of ${name}`,
+        deletionWindowInDays: args.kmsKeyDeletionWindowDays,
+      },
+      { parent: this },
+    );
     const bucket = new SecureBucket(
       `${name}-bucket`,
-      { forceDestroy, expirationDays: reportExpirationDays, expirationPrefix: reportsPrefix },
+      {
+        forceDestroy,
+        expirationDays: reportExpirationDays,
+        expirationPrefix: reportsPrefix,
+        kmsKeyArn: key.keyArn,
+      },
       { parent: this },
     );
 
@@ -128,6 +146,20 @@ export class WeeklyReport extends pulumi.ComponentResource {
             effect: "Allow",
             actions: ["s3:PutObject"],
             resources: [pulumi.interpolate`${bucket.bucketArn}/${reportsPrefix}*`],
+          },
+          {
+            // A single PutObject under SSE-KMS needs a data key, and only through S3.
+            sid: "EncryptReports",
+            effect: "Allow",
+            actions: ["kms:GenerateDataKey"],
+            resources: [key.keyArn],
+            conditions: [
+              {
+                test: "StringEquals",
+                variable: "kms:ViaService",
+                values: [pulumi.interpolate`s3.${region}.amazonaws.com`],
+              },
+            ],
           },
           {
             // Lambda sends a failed asynchronous run's event to the on-failure destination as the function.

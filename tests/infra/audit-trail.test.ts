@@ -12,6 +12,7 @@ import {
 
 const topicArn = "arn:aws:sns:us-east-1:123456789012:alerts";
 const logsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/logs";
+const reportsBucketArn = "arn:aws:s3:::shop-test-reports";
 
 describe("AuditTrail", () => {
   let run: Awaited<ReturnType<typeof runUnderMocks>>;
@@ -24,6 +25,7 @@ describe("AuditTrail", () => {
           bucketExpirationDays: 90,
           forceDestroy: true,
           logsKmsKeyArn: logsKeyArn,
+          objectEventBucketArns: [reportsBucketArn],
         });
       },
       { stack: "test", config: defaultTestConfig },
@@ -33,6 +35,34 @@ describe("AuditTrail", () => {
   const trail = () => only(run, "aws:cloudtrail/trail:Trail");
   const trailKey = () => only(run, "aws:kms/key:Key");
   const logGroup = () => only(run, "aws:cloudwatch/logGroup:LogGroup");
+
+  it("records every management event and the object events of the buckets it is given", () => {
+    assert.deepEqual(trail().inputs.advancedEventSelectors, [
+      { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+      {
+        name: "Object events of the stack's data buckets",
+        fieldSelectors: [
+          { field: "eventCategory", equals: ["Data"] },
+          { field: "resources.type", equals: ["AWS::S3::Object"] },
+          { field: "resources.ARN", startsWiths: [`${reportsBucketArn}/`] },
+        ],
+      },
+    ]);
+  });
+
+  it("keeps its bucket's default encryption on the trail's own key", () => {
+    const encryption = only(
+      run,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    );
+    const [rule] = encryption.inputs.rules as {
+      applyServerSideEncryptionByDefault: Record<string, unknown>;
+    }[];
+    assert.deepEqual(rule.applyServerSideEncryptionByDefault, {
+      sseAlgorithm: "aws:kms",
+      kmsMasterKeyId: trailKey().outputs.arn,
+    });
+  });
 
   it("records every region with log file validation, encrypted with its own rotating key", () => {
     const inputs = trail().inputs;

@@ -27,6 +27,7 @@ describe("WeeklyReport", () => {
   const fn = () => only(run, "aws:lambda/function:Function");
   const bucketArn = () => only(run, "aws:s3/bucket:Bucket").outputs.arn as string;
   const queue = () => only(run, "aws:sqs/queue:Queue");
+  const keyArn = () => only(run, "aws:kms/key:Key").outputs.arn as string;
 
   it("runs the same image with the report handler as its command", () => {
     assert.equal(fn().inputs.imageUri, imageUri);
@@ -47,6 +48,7 @@ describe("WeeklyReport", () => {
       grants(statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy"))),
       [
         `dynamodb:Query on ${ordersArn}/index/byWeek`,
+        `kms:GenerateDataKey on ${keyArn()}`,
         `logs:CreateLogStream on ${logs}`,
         `logs:PutLogEvents on ${logs}`,
         `s3:PutObject on ${bucketArn()}/reports/*`,
@@ -55,6 +57,26 @@ describe("WeeklyReport", () => {
         "xray:PutTraceSegments on *",
       ].sort(),
     );
+  });
+
+  it("encrypts the reports with a key of its own, which the function may use only through S3", () => {
+    const encryption = only(
+      run,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    );
+    const [rule] = encryption.inputs.rules as {
+      applyServerSideEncryptionByDefault: Record<string, unknown>;
+    }[];
+    assert.deepEqual(rule.applyServerSideEncryptionByDefault, {
+      sseAlgorithm: "aws:kms",
+      kmsMasterKeyId: keyArn(),
+    });
+    const encrypt = statementsOf(only(run, "aws:iam/rolePolicy:RolePolicy")).find(
+      (s) => s.Sid === "EncryptReports",
+    );
+    assert.deepEqual(encrypt?.Condition, {
+      StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+    });
   });
 
   it("is invoked every Monday 01:00 UTC by a rule that alone may invoke it", () => {

@@ -123,6 +123,53 @@ describe("stack policies", () => {
     });
   });
 
+  describe("s3-bucket-access-logging (advisory)", () => {
+    const trail = (advancedEventSelectors: unknown) =>
+      resource("aws:cloudtrail/trail:Trail", "audit", { s3BucketName: "audit-id", advancedEventSelectors });
+    const dataEvents = (field: string, prefixes: string[]) => [
+      { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+      {
+        name: "Objects",
+        fieldSelectors: [
+          { field: "eventCategory", equals: ["Data"] },
+          { field: "resources.type", equals: ["AWS::S3::Object"] },
+          { field: "resources.ARN", [field]: prefixes },
+        ],
+      },
+    ];
+    const flagged = async (...extra: ReturnType<typeof resource>[]) =>
+      of(await analyzeStack(policies, [bucket("reports"), ...extra]), "s3-bucket-access-logging").map(
+        (diagnostic) => detail(diagnostic.message),
+      );
+
+    it("accepts a trail whose advanced selectors record the bucket's object events (startsWiths, as @pulumi/aws names it)", async () => {
+      assert.deepEqual(await flagged(trail(dataEvents("startsWiths", [`${arn.bucket("reports-id")}/`]))), []);
+    });
+
+    it("flags a bucket no trail selector covers: another bucket's prefix, or management events only", async () => {
+      for (const selectors of [
+        dataEvents("startsWiths", [`${arn.bucket("other-id")}/`]),
+        dataEvents("startsWiths", []).slice(0, 1),
+      ]) {
+        const messages = await flagged(trail(selectors));
+        assert.equal(messages.length, 1);
+        assert.match(
+          messages[0],
+          /bucket "reports" has no server access logging and no trail records its data events/,
+        );
+      }
+    });
+
+    it("accepts server access logging to another bucket", async () => {
+      const logging = resource("aws:s3/bucketLogging:BucketLogging", "reports-logging", {
+        bucket: "reports-id",
+        targetBucket: "logs-id",
+        targetPrefix: "reports/",
+      });
+      assert.deepEqual(await flagged(logging), []);
+    });
+  });
+
   describe("ecr-repository-lifecycle-policy", () => {
     it("links the lifecycle policy through property dependencies", async () => {
       const repository = resource("aws:ecr/repository:Repository", "app", { name: "shop-app" });
