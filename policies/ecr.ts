@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { forTypes } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
-import { referrersOf } from "./lib/stack";
+import { stackOf } from "./lib/stack-once";
 import { isSet } from "./lib/values";
 
 export const scanOnPush: ResourceValidationPolicy = {
@@ -56,8 +56,8 @@ export const repositoryLifecyclePolicy: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps: "Add an `aws.ecr.LifecyclePolicy` for the repository that expires untagged images.",
   validateStack: (args, reportViolation) => {
-    const lifecyclePolicies = referrersOf(args.resources, awsTypes.ecrLifecyclePolicy, "repository");
-    for (const repository of args.resources.filter((resource) => resource.type === awsTypes.ecrRepository)) {
+    const lifecyclePolicies = stackOf(args).referrers(awsTypes.ecrLifecyclePolicy, "repository");
+    for (const repository of stackOf(args).ofType(awsTypes.ecrRepository)) {
       if (lifecyclePolicies.to(repository, ["name"]).length === 0) {
         reportViolation(
           `repository "${repository.name}" has no lifecycle policy; add an aws.ecr.LifecyclePolicy for it.`,

@@ -1,8 +1,11 @@
 import { PolicyPack } from "@pulumi/policy";
 import { deserializeOncePerRequest } from "./lib/deserialize-once";
+import { analyzeStackOnce } from "./lib/stack-once";
 import { packName, policies } from "./pack";
 
 deserializeOncePerRequest();
+// Before `new PolicyPack`, which registers the gRPC handlers this wraps.
+analyzeStackOnce(policies);
 
 new PolicyPack(packName, {
   displayName: "Shop guardrails",

@@ -1,6 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { copyKnown } from "./lib/known";
 import { awsTypes } from "./lib/resource-types";
+import { stackOf } from "./lib/stack-once";
 
 export const scanningEnabled: StackValidationPolicy = {
   name: "inspector-scanning-enabled",
@@ -12,15 +13,15 @@ export const scanningEnabled: StackValidationPolicy = {
     'Add an `aws.inspector2.Enabler` for this account with `resourceTypes: ["ECR", "LAMBDA"]`.',
   validateStack: (args, reportViolation) => {
     const needed: string[] = [];
-    if (args.resources.some((resource) => resource.type === awsTypes.ecrRepository)) {
+    if (stackOf(args).ofType(awsTypes.ecrRepository).length > 0) {
       needed.push("ECR");
     }
-    if (args.resources.some((resource) => resource.type === awsTypes.lambdaFunction)) {
+    if (stackOf(args).ofType(awsTypes.lambdaFunction).length > 0) {
       needed.push("LAMBDA");
     }
     const enabled = new Set(
-      args.resources
-        .filter((resource) => resource.type === awsTypes.inspector2Enabler)
+      stackOf(args)
+        .ofType(awsTypes.inspector2Enabler)
         .flatMap((enabler) => {
           const types = copyKnown(() => enabler.props.resourceTypes).value;
           return Array.isArray(types) ? types.map((type) => String(type).toUpperCase()) : [];

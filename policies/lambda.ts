@@ -4,7 +4,7 @@ import { copyKnown, knownOrUndefined } from "./lib/known";
 import { forTypes, readConfig } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 import { plaintextSecretReason, secretSettingsSchema, type SecretDetectionSettings } from "./lib/secrets";
-import { referrersOf } from "./lib/stack";
+import { stackOf } from "./lib/stack-once";
 import { isSet } from "./lib/values";
 
 export const permissionNoPublicPrincipal: ResourceValidationPolicy = {
@@ -133,14 +133,10 @@ export const asyncFailureDestination: StackValidationPolicy = {
     "Add `deadLetterConfig` to the function, an `aws.lambda.FunctionEventInvokeConfig` with `destinationConfig.onFailure`, " +
     "or `deadLetterConfig` on the `aws.cloudwatch.EventTarget`.",
   validateStack: (args, reportViolation) => {
-    const functions = args.resources.filter((resource) => resource.type === awsTypes.lambdaFunction);
-    const permissions = referrersOf(args.resources, awsTypes.lambdaPermission, "function");
-    const invokeConfigs = referrersOf(
-      args.resources,
-      awsTypes.lambdaFunctionEventInvokeConfig,
-      "functionName",
-    );
-    const eventTargets = referrersOf(args.resources, awsTypes.cloudWatchEventTarget, "arn");
+    const functions = stackOf(args).ofType(awsTypes.lambdaFunction);
+    const permissions = stackOf(args).referrers(awsTypes.lambdaPermission, "function");
+    const invokeConfigs = stackOf(args).referrers(awsTypes.lambdaFunctionEventInvokeConfig, "functionName");
+    const eventTargets = stackOf(args).referrers(awsTypes.cloudWatchEventTarget, "arn");
     for (const fn of functions) {
       const invokers = permissions
         .to(fn, ["name", "arn"])

@@ -9,7 +9,7 @@ import { actionCovers } from "./lib/iam-patterns";
 import { copyKnown, isUnknownMarker, knownOrUndefined } from "./lib/known";
 import { forTypes } from "./lib/policy";
 import { awsTypes, s3BucketTypes } from "./lib/resource-types";
-import { referrersOf } from "./lib/stack";
+import { stackOf, type Stack } from "./lib/stack-once";
 import { isSet } from "./lib/values";
 
 const publicCannedAcls = ["public-read", "public-read-write", "authenticated-read"];
@@ -83,8 +83,8 @@ export const publicAccessBlockComplete: ResourceValidationPolicy = {
   ),
 };
 
-function buckets(resources: readonly PolicyResource[]): PolicyResource[] {
-  return resources.filter((resource) => s3BucketTypes.some((type) => type === resource.type));
+function buckets(stack: Stack): PolicyResource[] {
+  return stack.resources.filter((resource) => s3BucketTypes.some((type) => type === resource.type));
 }
 
 /** The bucket name and ARN: what `bucket` inputs and policy ARNs refer to. */
@@ -97,11 +97,11 @@ export const bucketPublicAccessBlock: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   remediationSteps: "Add an `aws.s3.BucketPublicAccessBlock` for the bucket with all four flags true.",
   validateStack: (args, reportViolation) => {
-    if (args.resources.some((resource) => resource.type === awsTypes.s3AccountPublicAccessBlock)) {
+    if (stackOf(args).ofType(awsTypes.s3AccountPublicAccessBlock).length > 0) {
       return;
     }
-    const blocks = referrersOf(args.resources, awsTypes.s3BucketPublicAccessBlock, "bucket");
-    for (const bucket of buckets(args.resources)) {
+    const blocks = stackOf(args).referrers(awsTypes.s3BucketPublicAccessBlock, "bucket");
+    for (const bucket of buckets(stackOf(args))) {
       if (blocks.to(bucket, bucketKeys).length === 0) {
         reportViolation(
           `bucket "${bucket.name}" has no public access block; add an aws.s3.BucketPublicAccessBlock for it.`,
@@ -148,12 +148,12 @@ export const bucketTlsOnly: StackValidationPolicy = {
   remediationSteps:
     'Add a bucket policy statement: Deny, Principal "*", Action "s3:*", the bucket and its objects, Condition `Bool: { "aws:SecureTransport": "false" }`.',
   validateStack: (args, reportViolation) => {
-    const bucketPolicies = referrersOf(args.resources, awsTypes.s3BucketPolicy, "bucket");
+    const bucketPolicies = stackOf(args).referrers(awsTypes.s3BucketPolicy, "bucket");
     // A bucket whose policy is not known yet is neither passed nor failed: once every known bucket has
     // been judged, the first unknown is rethrown so the runtime reports "can't run during preview", and
     // `pulumi up` judges the document once it is known.
     const unknowns: UnknownValueError[] = [];
-    for (const bucket of buckets(args.resources)) {
+    for (const bucket of buckets(stackOf(args))) {
       const policies = bucketPolicies.to(bucket, bucketKeys);
       const bucketUnknowns: UnknownValueError[] = [];
       const tlsOnly =
@@ -179,10 +179,11 @@ export const bucketVersioning: StackValidationPolicy = {
   enforcementLevel: "advisory",
   remediationSteps: 'Add an `aws.s3.BucketVersioning` with `versioningConfiguration: { status: "Enabled" }`.',
   validateStack: (args, reportViolation) => {
+    const stack = stackOf(args);
     const versionings = [awsTypes.s3BucketVersioning, awsTypes.s3BucketVersioningV2].map((type) =>
-      referrersOf(args.resources, type, "bucket"),
+      stack.referrers(type, "bucket"),
     );
-    for (const bucket of buckets(args.resources)) {
+    for (const bucket of buckets(stack)) {
       const inline = knownOrUndefined(() => bucket.props.versioning?.enabled) === true;
       const separate = versionings
         .flatMap((versioning) => versioning.to(bucket, bucketKeys))
@@ -225,10 +226,11 @@ export const bucketCustomerManagedKey: StackValidationPolicy = {
     'Add an `aws.s3.BucketServerSideEncryptionConfiguration` with `sseAlgorithm: "aws:kms"`, ' +
     "`kmsMasterKeyId: key.arn` and `bucketKeyEnabled: true`.",
   validateStack: (args, reportViolation) => {
+    const stack = stackOf(args);
     const configurations = [awsTypes.s3BucketEncryption, awsTypes.s3BucketEncryptionV2].map((type) =>
-      referrersOf(args.resources, type, "bucket"),
+      stack.referrers(type, "bucket"),
     );
-    for (const bucket of buckets(args.resources)) {
+    for (const bucket of buckets(stack)) {
       const rules = [
         ...encryptionDefaults(
           copyKnown(
@@ -304,11 +306,12 @@ export const bucketAccessLogging: StackValidationPolicy = {
     "Add an `aws.s3.BucketLogging` to a log bucket, or an event selector for `AWS::S3::Object` on the bucket's " +
     "ARN to the stack's trail.",
   validateStack: (args, reportViolation) => {
+    const stack = stackOf(args);
     const loggings = [awsTypes.s3BucketLogging, awsTypes.s3BucketLoggingV2].map((type) =>
-      referrersOf(args.resources, type, "bucket"),
+      stack.referrers(type, "bucket"),
     );
-    const trails = args.resources.filter((resource) => resource.type === awsTypes.cloudTrail);
-    for (const bucket of buckets(args.resources)) {
+    const trails = stack.ofType(awsTypes.cloudTrail);
+    for (const bucket of buckets(stack)) {
       const arn = knownOrUndefined(() => bucket.props.arn);
       const name = knownOrUndefined(() => bucket.props.bucket);
       const bucketArn =

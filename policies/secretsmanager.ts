@@ -3,7 +3,7 @@ import { knownOrUndefined } from "./lib/known";
 import { forTypes } from "./lib/policy";
 import { awsTypes } from "./lib/resource-types";
 import { isSet } from "./lib/values";
-import { referrersOf } from "./lib/stack";
+import { stackOf } from "./lib/stack-once";
 
 export const customerManagedKey: ResourceValidationPolicy = {
   name: "secretsmanager-customer-managed-key",
@@ -28,10 +28,8 @@ export const secretRotation: StackValidationPolicy = {
   enforcementLevel: "advisory",
   remediationSteps: "Add an `aws.secretsmanager.SecretRotation` with a rotation Lambda and a schedule.",
   validateStack: (args, reportViolation) => {
-    const secretRotations = referrersOf(args.resources, awsTypes.secretsManagerSecretRotation, "secretId");
-    for (const secret of args.resources.filter(
-      (resource) => resource.type === awsTypes.secretsManagerSecret,
-    )) {
+    const secretRotations = stackOf(args).referrers(awsTypes.secretsManagerSecretRotation, "secretId");
+    for (const secret of stackOf(args).ofType(awsTypes.secretsManagerSecret)) {
       const rotations = secretRotations.to(secret, ["arn", "name"]);
       if (rotations.length === 0) {
         reportViolation(

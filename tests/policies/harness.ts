@@ -6,6 +6,7 @@ import type {
 } from "@pulumi/policy";
 import * as runtimeServer from "@pulumi/policy/server";
 import { deserializeOncePerRequest } from "../../policies/lib/deserialize-once";
+import { sharedStackHandler } from "../../policies/lib/stack-once";
 import { packName } from "../../policies/pack";
 import packageJson from "../../policies/package.json";
 import type * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
@@ -164,11 +165,9 @@ export function analyzeStackRequest(
   request: analyzerproto.AnalyzeStackRequest,
   options: RunOptions = {},
 ): Promise<AnalyzeResult> {
-  const handler = runtime.makeAnalyzeStackRpcFun(
-    testPackName,
-    packVersion,
-    "advisory",
-    prepare(policies, options),
+  // Wrapped as the pack's server wraps it: the stack policies are tested on the path they are served by.
+  const handler = sharedStackHandler(
+    runtime.makeAnalyzeStackRpcFun(testPackName, packVersion, "advisory", prepare(policies, options)),
   );
   return invoke(handler, request);
 }

@@ -1,0 +1,295 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import * as path from "node:path";
+import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import { referrersOf, type Referrers } from "./stack";
+
+/**
+ * The stack as every stack policy of one `AnalyzeStack` call sees it: its resources, decoded once, and
+ * indexes over them built on first use and shared by all the policies of that call.
+ */
+export interface Stack {
+  readonly resources: readonly PolicyResource[];
+  /** The resources of `type`, in stack order. */
+  ofType(type: string): readonly PolicyResource[];
+  /** The resources of `type` indexed by what their input `input` refers to (see `referrersOf`). */
+  referrers(type: string, input: string): Referrers;
+}
+
+function indexedStack(resources: readonly PolicyResource[]): Stack {
+  const byType = new Map<string, PolicyResource[]>();
+  for (const resource of resources) {
+    const list = byType.get(resource.type);
+    if (list === undefined) {
+      byType.set(resource.type, [resource]);
+    } else {
+      list.push(resource);
+    }
+  }
+  const referrers = new Map<string, Referrers>();
+  return {
+    resources,
+    ofType: (type) => byType.get(type) ?? [],
+    referrers(type, input) {
+      const key = `${type}\u0000${input}`;
+      let found = referrers.get(key);
+      if (found === undefined) {
+        found = referrersOf(byType.get(type) ?? [], type, input);
+        referrers.set(key, found);
+      }
+      return found;
+    },
+  };
+}
+
+/** The stack of the `AnalyzeStack` call being served, when the handler is wrapped by `sharedStackHandler`. */
+const current = new AsyncLocalStorage<Stack>();
+
+/** Stacks built from `args.resources` when no call shares one (a runtime handler used unwrapped). */
+const fromArgs = new WeakMap<readonly PolicyResource[], Stack>();
+
+/**
+ * What a stack policy reads instead of `args.resources`.
+ *
+ * Served through `sharedStackHandler`, the runtime's own `args.resources` is empty (that is the point:
+ * the runtime no longer rebuilds the list for each stack policy), so a policy that read it directly
+ * would find nothing. The policy tests run every stack policy through the wrapped handler, so such a
+ * policy fails them.
+ */
+export function stackOf(args: Pick<StackValidationArgs, "resources">): Stack {
+  const shared = current.getStore();
+  if (shared !== undefined) {
+    return shared;
+  }
+  let stack = fromArgs.get(args.resources);
+  if (stack === undefined) {
+    stack = indexedStack(args.resources);
+    fromArgs.set(args.resources, stack);
+  }
+  return stack;
+}
+
+/** The parts of the analyzer's protobuf messages read here (`@pulumi/pulumi/proto/analyzer_pb`). */
+interface ResourceMessage {
+  getType(): string;
+  getUrn(): string;
+  getName(): string;
+  getProperties(): object | undefined;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(each: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getOptions(): OptionsMessage | undefined;
+  getProvider():
+    | { getType(): string; getUrn(): string; getName(): string; getProperties(): object | undefined }
+    | undefined;
+}
+
+interface OptionsMessage {
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getAliasesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getDeletebeforereplacedefined(): boolean;
+  getDeletebeforereplace(): boolean;
+  getParent(): string;
+  getCustomtimeouts(): { getCreate(): number; getUpdate(): number; getDelete(): number } | undefined;
+}
+
+interface StackRequest {
+  getResourcesList(): ResourceMessage[];
+}
+
+type Callback = (error: Error, response?: undefined) => void;
+type StackHandler = (call: { request: StackRequest }, callback: Callback) => Promise<void>;
+
+interface RuntimeModules {
+  deserializeProperties(properties: object, proxySecrets: boolean): Record<string, unknown>;
+  unknownCheckingProxy(value: Record<string, unknown>): Record<string, unknown>;
+  getPulumiType(value: unknown): string | undefined;
+}
+
+/**
+ * The runtime's own decoding and unknown-value proxy, looked up on its module objects at each call, so
+ * resources decoded here behave exactly like the ones it builds (unknowns raise its UnknownValueError,
+ * which it turns into the usual "can't run during preview" advisory).
+ */
+function runtimeModules(): RuntimeModules {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const deserialize = require("@pulumi/policy/deserialize") as Pick<RuntimeModules, "deserializeProperties">;
+  const proxy = require("@pulumi/policy/proxy") as Pick<RuntimeModules, "unknownCheckingProxy">;
+  const policy = require("@pulumi/policy/policy") as Pick<RuntimeModules, "getPulumiType">;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    deserializeProperties: (properties, proxySecrets) =>
+      deserialize.deserializeProperties(properties, proxySecrets),
+    unknownCheckingProxy: (value) => proxy.unknownCheckingProxy(value),
+    getPulumiType: (value) => policy.getPulumiType(value),
+  };
+}
+
+/** Whether a resource of `type` is of `resourceClass`, the way the runtime's `isType` answers it. */
+function isOfType(runtime: RuntimeModules, type: string, resourceClass: unknown): boolean {
+  const pulumiType = runtime.getPulumiType(resourceClass);
+  if (pulumiType !== undefined) {
+    return type === pulumiType;
+  }
+  const isInstance = (resourceClass as { isInstance?: unknown } | undefined)?.isInstance;
+  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+/** Decodes the request's resources once, into the shape the runtime gives stack policies. */
+function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage[]): Stack {
+  const decode = (properties: object | undefined) =>
+    runtime.unknownCheckingProxy(properties ? runtime.deserializeProperties(properties, false) : {});
+  const resources: PolicyResource[] = [];
+  const byUrn = new Map<string, PolicyResource>();
+  for (const message of messages) {
+    const type = message.getType();
+    const props = decode(message.getProperties());
+    const options = message.getOptions();
+    if (options === undefined) {
+      throw new Error(
+        "A more recent version of the Pulumi CLI is required (AnalyzeStack sent resources without options).",
+      );
+    }
+    const timeouts = options.getCustomtimeouts();
+    const provider = message.getProvider();
+    const resource: PolicyResource = {
+      type,
+      props,
+      urn: message.getUrn(),
+      name: message.getName(),
+      opts: {
+        protect: options.getProtect(),
+        ignoreChanges: options.getIgnorechangesList(),
+        aliases: options.getAliasesList(),
+        customTimeouts: {
+          createSeconds: timeouts?.getCreate() ?? 0,
+          updateSeconds: timeouts?.getUpdate() ?? 0,
+          deleteSeconds: timeouts?.getDelete() ?? 0,
+        },
+        additionalSecretOutputs: options.getAdditionalsecretoutputsList(),
+        ...(options.getDeletebeforereplacedefined()
+          ? { deleteBeforeReplace: options.getDeletebeforereplace() }
+          : {}),
+        ...(options.getParent() ? { parent: options.getParent() } : {}),
+      },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (resourceClass) => isOfType(runtime, type, resourceClass),
+      asType: ((resourceClass: unknown) =>
+        isOfType(runtime, type, resourceClass) ? props : undefined) as PolicyResource["asType"],
+      ...(provider
+        ? {
+            provider: {
+              type: provider.getType(),
+              props: decode(provider.getProperties()),
+              urn: provider.getUrn(),
+              name: provider.getName(),
+            },
+          }
+        : {}),
+    };
+    resources.push(resource);
+    byUrn.set(resource.urn, resource);
+  }
+  // Links to resources outside the request (none from the engine) are dropped, as the runtime does.
+  const resolve = (urns: readonly string[]) =>
+    urns.flatMap((urn) => {
+      const target = byUrn.get(urn);
+      return target === undefined ? [] : [target];
+    });
+  messages.forEach((message, index) => {
+    const resource = resources[index] as { -readonly [K in keyof PolicyResource]: PolicyResource[K] };
+    const parent = message.getParent() ? byUrn.get(message.getParent()) : undefined;
+    if (parent !== undefined) {
+      resource.parent = parent;
+    }
+    resource.dependencies = resolve(message.getDependenciesList());
+    message.getPropertydependenciesMap().forEach((value, key) => {
+      resource.propertyDependencies[key] = resolve(value.getUrnsList());
+    });
+  });
+  return indexedStack(resources);
+}
+
+/**
+ * Wraps the runtime's `AnalyzeStack` handler so the stack is decoded and indexed once per call for all
+ * stack policies.
+ *
+ * @pulumi/policy (1.21) rebuilds the whole resource list (a proxy, options, provider and links for every
+ * resource) for each stack policy in turn: with our 7 stack policies that was most of an `AnalyzeStack`
+ * and most of its garbage. Here the list is built once and handed to the policies through
+ * `stackOf(args)` (an AsyncLocalStorage store, so concurrent calls never see each other's stack), and
+ * the runtime is shown an empty list so it builds nothing. Everything else stays the runtime's: the
+ * enforcement levels and config, violations, not-applicable reasons, unknown values and the response.
+ *
+ * Sound only for stack policies that read the stack through `stackOf` and carry no `__pulumiType` (the
+ * runtime's type check would look at the empty list): `analyzeStackOnce` checks the second.
+ */
+export function sharedStackHandler<Call extends { request: StackRequest }, Done extends Callback>(
+  original: (call: Call, callback: Done) => Promise<void>,
+): (call: Call, callback: Done) => Promise<void> {
+  const runtime = runtimeModules();
+  return async (call, callback) => {
+    let stack: Stack;
+    try {
+      stack = decodeStack(runtime, call.request.getResourcesList());
+    } catch (error) {
+      // The runtime's own answer to a request it cannot read: the call fails with the error.
+      callback(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    const request = Object.create(call.request, { getResourcesList: { value: () => [] } }) as StackRequest;
+    const shownCall = Object.create(call, { request: { value: request } }) as Call;
+    return current.run(stack, () => original(shownCall, callback));
+  };
+}
+
+/** Marks the patched `addService`, so installing twice wraps once. */
+const installed = Symbol.for("shop-guardrails.sharedStackHandler");
+
+/**
+ * Makes the pack's gRPC server serve `AnalyzeStack` through `sharedStackHandler`.
+ *
+ * The runtime registers its handlers with `Server.addService` of the @grpc/grpc-js it depends on; that
+ * is the one seam where its `AnalyzeStack` can be wrapped without changing its code. Returns false (and
+ * leaves the runtime as it is) when a stack policy has a `__pulumiType`, or the seam is not there.
+ */
+export function analyzeStackOnce(policies: readonly object[]): boolean {
+  const runtime = runtimeModules();
+  const typed = policies.some((policy) => {
+    const validateStack = (policy as { validateStack?: unknown }).validateStack;
+    return typeof validateStack === "function" && runtime.getPulumiType(validateStack) !== undefined;
+  });
+  if (typed) {
+    return false;
+  }
+  const runtimeDir = path.dirname(require.resolve("@pulumi/policy/server"));
+  // The runtime's own copy of grpc-js (resolved from its directory, a fixed package name): ours may be another.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, security/detect-non-literal-require
+  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [runtimeDir] })) as {
+    Server?: { prototype: { addService?: (service: unknown, implementation: object) => void } };
+  };
+  const prototype = grpc.Server?.prototype;
+  const addService = prototype?.addService;
+  if (prototype === undefined || typeof addService !== "function") {
+    return false;
+  }
+  if (installed in addService) {
+    return true;
+  }
+  prototype.addService = Object.assign(
+    function (this: unknown, service: unknown, implementation: object) {
+      const analyzeStack = (implementation as { analyzeStack?: unknown }).analyzeStack;
+      const served =
+        typeof analyzeStack === "function"
+          ? { ...implementation, analyzeStack: sharedStackHandler(analyzeStack as StackHandler) }
+          : implementation;
+      return addService.call(this, service, served);
+    },
+    { [installed]: true },
+  );
+  return true;
+}
