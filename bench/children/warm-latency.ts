@@ -12,6 +12,8 @@ import { RESULT_PREFIX } from "../lib/processes";
 
 export interface WarmLatencyConfig {
   readonly handlerFile: string;
+  /** The floor handler (bench/floor), given the same `/products/{id}` events. */
+  readonly floorFile: string;
   readonly productsTable: string;
   readonly productId: string;
   readonly warmup: number;
@@ -21,7 +23,7 @@ export interface WarmLatencyConfig {
   readonly healthBlockSize: number;
 }
 
-export type WarmLatencyResult = Record<"health" | "product" | "rawGet", number[][]>;
+export type WarmLatencyResult = Record<"health" | "product" | "rawGet" | "floor", number[][]>;
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -31,19 +33,21 @@ type Handler = (
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_CONFIG ?? "") as WarmLatencyConfig;
   const { handler } = createRequire(__filename)(config.handlerFile) as { handler: Handler };
+  const floor = (createRequire(__filename)(config.floorFile) as { handler: Handler }).handler;
   const raw = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const healthEvent = httpApiEvent("GET", "/health");
   const productEvent = httpApiEvent("GET", `/products/${config.productId}`);
-  const invoke = async (event: APIGatewayProxyEventV2) => {
-    const response = await handler(event, lambdaContext);
+  const invoke = async (event: APIGatewayProxyEventV2, target: Handler = handler) => {
+    const response = await target(event, lambdaContext);
     if (response.statusCode !== 200)
       throw new Error(`${event.rawPath}: ${response.statusCode} ${response.body}`);
   };
   const cases = {
     health: () => invoke(healthEvent),
     product: () => invoke(productEvent),
+    floor: () => invoke(productEvent, floor),
     rawGet: async () => {
       const { Item } = await raw.send(
         new GetCommand({ TableName: config.productsTable, Key: { productId: config.productId } }),
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
       if (!Item) throw new Error("the bench product is missing");
     },
   };
-  const result: WarmLatencyResult = { health: [], product: [], rawGet: [] };
+  const result: WarmLatencyResult = { health: [], product: [], rawGet: [], floor: [] };
   const measure = async (names: readonly (keyof typeof cases)[], blockSize: number) => {
     for (let i = 0; i < config.warmup; i++) for (const name of names) await cases[name]();
     for (let block = 0; block < config.blocks; block++) {
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
   // /health is pure CPU: measured on its own. The DynamoDB read and its raw baseline are interleaved, so
   // that both meet DynamoDB Local (and the machine) in the same state.
   await measure(["health"], config.healthBlockSize);
-  await measure(["product", "rawGet"], config.blockSize);
+  await measure(["product", "rawGet", "floor"], config.blockSize);
   raw.destroy();
   console.log(RESULT_PREFIX + JSON.stringify(result));
   process.exit(0);

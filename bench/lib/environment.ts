@@ -4,9 +4,11 @@
  */
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
 import { bundle } from "../../scripts/bundle";
+import { bundleFloorHandler } from "../floor/build";
 
 export const TABLE_PREFIX = "bench";
 export const REPORTS_BUCKET = "bench-reports";
@@ -30,6 +32,8 @@ export async function bundleIntoTaskRoot(): Promise<string> {
   for (const dir of ["api", "report", "swagger-ui"]) {
     cpSync(path.join(root, "dist", dir), path.join(taskRoot, dir), { recursive: true });
   }
+  // The floor handler our API is compared with, beside it in the same task root.
+  await bundleFloorHandler(path.join(taskRoot, "floor"));
   return taskRoot;
 }
 
@@ -62,6 +66,9 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
  * (tsx's loader, NODE_PATH) leaks into a measurement. For the API, JWT_SECRET stands in for JWT_SECRET_ARN:
  * there is no Secrets Manager here, and no measured request needs the key.
  */
+/** A signing key for the bench's runs only, made fresh for each: nothing signed with it outlives the bench. */
+const benchSigningKey = randomBytes(32).toString("base64url");
+
 export function lambdaEnvironment(
   env: BenchEnvironment,
   lambda: "api" | "report",
@@ -96,7 +103,8 @@ export function lambdaEnvironment(
   return {
     ...runtime,
     ...tableNames,
-    JWT_SECRET: local.JWT_SECRET,
+    // The local environment now keeps a rotating key set on disk (issue 16); the Lambda reads one key.
+    JWT_SECRET: local.JWT_SECRET ?? benchSigningKey,
     JWT_ISSUER: "shop-api",
     JWT_AUDIENCE: "shop-api-clients",
     REPORTS_BUCKET: local.REPORTS_BUCKET,

@@ -66,11 +66,12 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
     bare: ["-e", "0"],
     health: ["-e", coldScript(handlerFile, "/health")],
     product: ["-e", coldScript(handlerFile, `/products/${BENCH_PRODUCT_ID}`)],
+    floor: ["-e", coldScript(path.join(env.taskRoot, "floor", "index.js"), `/products/${BENCH_PRODUCT_ID}`)],
   } as const;
   type Variant = keyof typeof variants;
   const names = Object.keys(variants) as Variant[];
-  const wall: Record<Variant, number[]> = { bare: [], health: [], product: [] };
-  const inside: Record<"health" | "product", ChildTimings[]> = { health: [], product: [] };
+  const wall: Record<Variant, number[]> = { bare: [], health: [], product: [], floor: [] };
+  const inside: Record<Exclude<Variant, "bare">, ChildTimings[]> = { health: [], product: [], floor: [] };
 
   // Interleaved, and rotated each round, so that a burst of load from elsewhere hits every variant alike.
   for (let round = -1; round < rounds; round++) {
@@ -95,11 +96,15 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
   const paired = (name: "health" | "product") => wall[name].map((ms, i) => ms - wall.bare[i]);
   const insideSummary = (name: "health" | "product", key: keyof ChildTimings) =>
     summarize(inside[name].map((t) => t[key]));
+  // Node start to the first response, as the child sees it: boot, loading the handler, the first request.
+  const toFirstResponse = (t: ChildTimings) => t.bootMs + t.loadMs + t.firstRequestMs;
+  const overFloor = inside.product.map((t, i) => toFirstResponse(t) / toFirstResponse(inside.floor[i]));
   return {
     title: "Cold start of the bundled API handler",
     method:
       `${rounds} rounds; each round spawns \`node -e 0\`, then \`node -e\` scripts that \`require\` dist/api/index.js from a copy of the image's task root and answer one API Gateway v2 event, in rotating order. ` +
       "Wall time is measured by the parent from spawn to exit; init is each round's cold run minus that round's bare run. " +
+      "The floor handler (bench/floor/handler.ts: one DynamoDB client, one `GetCommand` through lib-dynamodb, the item as JSON; bundled by esbuild with our options) answers the same `/products/{id}` in the same rotation; node start to first response is the child's boot (performance.now() at its first line) plus loading and the first request, and its ratio is taken within each round. " +
       "The child runs with the Lambda's environment (NODE_OPTIONS=--enable-source-maps, LOG_LEVEL=INFO) and exits as soon as it has answered.",
     figures: [
       figure({
@@ -151,6 +156,25 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
         label: "`/products/{id}` cold start: the first request, SDK load included (in the child)",
         unit: "ms",
         summary: insideSummary("product", "firstRequestMs"),
+      }),
+      figure({
+        id: "coldStart.productToFirstResponseMs",
+        label: "`/products/{id}`: node start to first response (in the child)",
+        unit: "ms",
+        summary: summarize(inside.product.map(toFirstResponse)),
+      }),
+      figure({
+        id: "coldStart.floorToFirstResponseMs",
+        label: "Floor handler (one `GetCommand`, JSON): node start to first response (in the child)",
+        unit: "ms",
+        summary: summarize(inside.floor.map(toFirstResponse)),
+      }),
+      figure({
+        id: "coldStart.productOverFloor",
+        label: "`/products/{id}` / floor handler, node start to first response (per round)",
+        unit: "x",
+        summary: summarize(overFloor),
+        target: { comparison: "<=", value: 1.25 },
       }),
     ],
     details: {

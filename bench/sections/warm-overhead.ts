@@ -21,6 +21,7 @@ export async function warmOverhead(
   await seedBenchProduct(env.local.env.PRODUCTS_TABLE);
   const config: WarmLatencyConfig = {
     handlerFile: path.join(env.taskRoot, "api", "index.js"),
+    floorFile: path.join(env.taskRoot, "floor", "index.js"),
     productsTable: env.local.env.PRODUCTS_TABLE,
     productId: BENCH_PRODUCT_ID,
     warmup: 300,
@@ -47,6 +48,9 @@ export async function warmOverhead(
   const ratios = blocks.product.map(
     (samples, i) => percentile(samples, 50) / percentile(blocks.rawGet[i], 50),
   );
+  const overFloor = blocks.product.map(
+    (samples, i) => percentile(samples, 50) / percentile(blocks.floor[i], 50),
+  );
   const overheads = blocks.product.map(
     (samples, i) => percentile(samples, 50) - percentile(blocks.rawGet[i], 50),
   );
@@ -54,7 +58,7 @@ export async function warmOverhead(
     title: "Warm overhead (in-process handler latency)",
     method:
       "A child process loads dist/api/index.js and calls its handler with API Gateway v2 events, no HTTP in between: `GET /health` on its own, then `GET /products/{id}` " +
-      `interleaved with a raw \`GetCommand\` for the same item through the child's own DocumentClient; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.healthBlockSize} \`/health\` calls and of ${options.blockSize} pairs. ` +
+      `interleaved with a raw \`GetCommand\` for the same item through the child's own DocumentClient and with the floor handler (bench/floor: one \`GetCommand\` through lib-dynamodb, the item as JSON, bundled like ours) answering the same event; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.healthBlockSize} \`/health\` calls and of ${options.blockSize} rounds of the three. ` +
       "Each figure is the median over the runs of that run's percentile; the spread is across runs.",
     figures: [
       figure({
@@ -100,6 +104,19 @@ export async function warmOverhead(
         unit: "x",
         summary: summarize(ratios),
         target: { comparison: "<=", value: 1.3 },
+      }),
+      figure({
+        id: "warm.floorP50Ms",
+        label: "Floor handler `GET /products/{id}` p50",
+        unit: "ms",
+        summary: summarize(perBlock("floor", 50)),
+      }),
+      figure({
+        id: "warm.productOverFloorP50",
+        label: "`GET /products/{id}` p50 / floor handler p50",
+        unit: "x",
+        summary: summarize(overFloor),
+        target: { comparison: "<=", value: 1.15 },
       }),
       figure({
         id: "warm.productOverheadMs",

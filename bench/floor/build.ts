@@ -1,0 +1,26 @@
+import path from "node:path";
+import { build } from "esbuild";
+
+/**
+ * Bundles the floor handler into `<outDir>/index.js` the way scripts/bundle.ts bundles ours (one CommonJS
+ * file for Node 22, minified, packages' ES module builds, a linked source map), so the two differ only in
+ * what they do.
+ */
+export async function bundleFloorHandler(outDir: string): Promise<string> {
+  const outfile = path.join(outDir, "index.js");
+  await build({
+    entryPoints: [path.join(__dirname, "handler.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    mainFields: ["module", "main"],
+    minify: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    legalComments: "external",
+    logLevel: "warning",
+  });
+  return outfile;
+}
