@@ -29,7 +29,8 @@ describe("Lambda bundles (npm run bundle)", function () {
     };
     for (const [key, table] of Object.entries(tables))
       env[table.envVar] = context.config.tableNames[key as keyof typeof tables];
-    const script = `require(${JSON.stringify(file)}).handler(${JSON.stringify(event)}, {}).then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })`;
+    const script = `require(${JSON.stringify(file)}).handler(${JSON.stringify(event)}, {}).then((r) => process.stdout.write(JSON.stringify(r), () => process.exit(0)))`;
+    // exit only once stdout is flushed: a pipe is asynchronous and a large response would be cut short.
     // Run from an empty directory, so nothing can be resolved from node_modules: the bundle must be self-contained.
     const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
       env,

@@ -64,7 +64,7 @@ describe("Dockerfile", () => {
       .map((i) => i.args);
     assert.deepEqual(
       copies.map(copyParts),
-      ["api", "report", "swagger-ui"].map((bundle) => ({
+      ["api", "report", "rotation", "swagger-ui"].map((bundle) => ({
         from: "build",
         sources: [`/build/dist/${bundle}`],
         destination: `\${LAMBDA_TASK_ROOT}/${bundle}`,

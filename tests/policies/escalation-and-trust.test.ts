@@ -52,13 +52,15 @@ describe("iam-no-privilege-escalation", () => {
     assert.equal(of(otherResource, P.escalation).length, 2);
   });
 
-  it("ci.json allowlists exactly the deploy roles' Functions and Roles statements", () => {
+  it("ci.json allowlists exactly the deploy roles' Functions and Roles statements (CodeBuild's and GitHub's)", () => {
     const ci = JSON.parse(
       fs.readFileSync(path.join(__dirname, "..", "..", "policies", "config", "ci.json"), "utf8"),
     );
     assert.deepEqual(ci[P.escalation].allowedStatements, [
       "shop-ci-deploy-*-policy:Functions",
       "shop-ci-deploy-*-policy:Roles",
+      "shop-ci-github-deploy-*-policy:Functions",
+      "shop-ci-github-deploy-*-policy:Roles",
     ]);
   });
 });

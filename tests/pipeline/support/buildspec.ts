@@ -37,5 +37,8 @@ export function commandsOf(spec: Buildspec): string[] {
 
 /** The `npm run <script>` invocations in a command. */
 export function npmScriptsCalled(command: string): string[] {
-  return [...command.matchAll(/\bnpm run(?:-script)? ([\w:-]+)/g)].map((match) => match[1]);
+  // Flags such as --silent may come before the script's name.
+  return [...command.matchAll(/\bnpm run(?:-script)?(?:\s+--?[\w-]+)*\s+(\w[\w:-]*)/g)].map(
+    (match) => match[1],
+  );
 }
