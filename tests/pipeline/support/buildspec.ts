@@ -35,10 +35,13 @@ export function commandsOf(spec: Buildspec): string[] {
   return Object.values(spec.phases).flatMap((phase) => phase.commands ?? []);
 }
 
-/** The `npm run <script>` invocations in a command. */
+/** The `npm run <script>` invocations in a command (flags such as --silent may come before the name). */
 export function npmScriptsCalled(command: string): string[] {
-  // Flags such as --silent may come before the script's name.
-  return [...command.matchAll(/\bnpm run(?:-script)?(?:\s+--?[\w-]+)*\s+(\w[\w:-]*)/g)].map(
-    (match) => match[1],
-  );
+  return [...command.matchAll(/\bnpm run(?:-script)?\b([^;&|\n]*)/g)].flatMap((match) => {
+    const name = match[1]
+      .trim()
+      .split(/\s+/)
+      .find((word) => !word.startsWith("-"));
+    return name ? [name] : [];
+  });
 }
