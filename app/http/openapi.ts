@@ -314,6 +314,7 @@ export function buildOpenApiDocument(): Json {
             },
             "409": problem("Already cancelled"),
             "404": problem("No such order"),
+            "422": problem("Idempotency-Key already used with a different request"),
           },
           authed({ parameters: [idempotencyKeyParameter] }),
         ),
