@@ -264,7 +264,8 @@ export function readStackSettings(): StackSettings {
     ci,
   };
   if (problems.length > 0) {
-    throw new Error(
+    // A RunError: the CLI shows the message alone, the problems being the stack file's, not a stack trace's.
+    throw new pulumi.RunError(
       `Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
   }
