@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { AuditTrail, auditMetricFilters } from "../../components/audit-trail";
 import {
+  bucketDefaultEncryption,
   defaultTestConfig,
   grants,
   ofType,
@@ -51,14 +52,7 @@ describe("AuditTrail", () => {
   });
 
   it("keeps its bucket's default encryption on the trail's own key", () => {
-    const encryption = only(
-      run,
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    );
-    const [rule] = encryption.inputs.rules as {
-      applyServerSideEncryptionByDefault: Record<string, unknown>;
-    }[];
-    assert.deepEqual(rule.applyServerSideEncryptionByDefault, {
+    assert.deepEqual(bucketDefaultEncryption(run), {
       sseAlgorithm: "aws:kms",
       kmsMasterKeyId: trailKey().outputs.arn,
     });

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { WeeklyReport } from "../../components/weekly-report";
-import { defaultTestConfig, grants, ofType, only, runUnderMocks, statementsOf } from "./support/run-queries";
+import {
+  bucketDefaultEncryption,
+  defaultTestConfig,
+  grants,
+  ofType,
+  only,
+  runUnderMocks,
+  statementsOf,
+} from "./support/run-queries";
 
 const topicArn = "arn:aws:sns:us-east-1:123456789012:alerts";
 const ordersArn = "arn:aws:dynamodb:us-east-1:123456789012:table/shop-test-orders";
@@ -60,14 +68,7 @@ describe("WeeklyReport", () => {
   });
 
   it("encrypts the reports with a key of its own, which the function may use only through S3", () => {
-    const encryption = only(
-      run,
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    );
-    const [rule] = encryption.inputs.rules as {
-      applyServerSideEncryptionByDefault: Record<string, unknown>;
-    }[];
-    assert.deepEqual(rule.applyServerSideEncryptionByDefault, {
+    assert.deepEqual(bucketDefaultEncryption(run), {
       sseAlgorithm: "aws:kms",
       kmsMasterKeyId: keyArn(),
     });

@@ -78,3 +78,15 @@ export const defaultTestConfig = { "aws:region": "us-east-1" } as const;
 
 /** Runs a body (usually one component) in a fresh mocked stack named "test". */
 export { runUnderMocks } from "../../../scripts/lib/program-under-mocks";
+
+/** The default encryption of the run's one bucket: its `applyServerSideEncryptionByDefault`. */
+export function bucketDefaultEncryption(run: MockedRun): Record<string, unknown> {
+  const configuration = only(
+    run,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  );
+  const [rule] = configuration.inputs.rules as {
+    applyServerSideEncryptionByDefault: Record<string, unknown>;
+  }[];
+  return rule.applyServerSideEncryptionByDefault;
+}
