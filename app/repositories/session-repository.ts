@@ -8,6 +8,8 @@ export interface RefreshTokenRecord {
   /** Epoch seconds; also the table's TTL attribute. */
   readonly expiresAt: number;
   readonly spentAt?: string;
+  /** Set with spentAt: the token that replaced this one, sealed with a key only this token yields. */
+  readonly successor?: string;
   /** Epoch milliseconds of the login that started the session, copied to each rotated token. */
   readonly sessionStartedAt?: number;
 }
@@ -21,9 +23,12 @@ export interface SessionRecord {
 
 export type RotateOutcome = "rotated" | "already-spent" | "session-revoked";
 
+export type ReplayOutcome = "replayable" | "successor-spent" | "session-revoked";
+
 /**
  * Login sessions and their refresh tokens. A token is stored only as its SHA-256 hash, is spent by its
- * first use, and a spent token stays stored (until its TTL) so that a second use is recognised as theft.
+ * first use, and a spent token stays stored (until its TTL) so that a second use is recognised as theft,
+ * or, shortly after the first, as a retry (app/services/refresh-successor.ts).
  */
 export class SessionRepository {
   constructor(
@@ -54,8 +59,16 @@ export class SessionRepository {
     return item as RefreshTokenRecord | undefined;
   }
 
-  /** Spends `current` and stores `next` in one transaction, provided the session is still live. */
-  async rotate(current: RefreshTokenRecord, next: RefreshTokenRecord, now: string): Promise<RotateOutcome> {
+  /**
+   * Spends `current` and stores `next` in one transaction, provided the session is still live.
+   * `sealedSuccessor` (next's token, sealed for current's holder) is kept on the spent record for retries.
+   */
+  async rotate(
+    current: RefreshTokenRecord,
+    next: RefreshTokenRecord,
+    now: string,
+    sealedSuccessor: string,
+  ): Promise<RotateOutcome> {
     const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
     try {
       await db.send(
@@ -65,9 +78,9 @@ export class SessionRepository {
               Update: {
                 TableName: this.tokensTable,
                 Key: { tokenHash: current.tokenHash },
-                UpdateExpression: "SET spentAt = :now",
+                UpdateExpression: "SET spentAt = :now, successor = :successor",
                 ConditionExpression: "attribute_exists(tokenHash) AND attribute_not_exists(spentAt)",
-                ExpressionAttributeValues: { ":now": now },
+                ExpressionAttributeValues: { ":now": now, ":successor": sealedSuccessor },
               },
             },
             {
@@ -87,6 +100,46 @@ export class SessionRepository {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       if (reasons[0]?.Code === "ConditionalCheckFailed") return "already-spent";
+      if (reasons[1]?.Code === "ConditionalCheckFailed") return "session-revoked";
+      throw error;
+    }
+  }
+
+  /**
+   * Whether a retried refresh may be answered with the successor again: only while the successor is
+   * unspent (the client never got to use it) and the session is live. Records the retry on the successor.
+   */
+  async confirmReplay(successorHash: string, sessionId: string, now: string): Promise<ReplayOutcome> {
+    const [db, { TransactWriteCommand }] = await Promise.all([this.db(), commands()]);
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tokensTable,
+                Key: { tokenHash: successorHash },
+                UpdateExpression: "SET replayedAt = :now",
+                ConditionExpression: "attribute_exists(tokenHash) AND attribute_not_exists(spentAt)",
+                ExpressionAttributeValues: { ":now": now },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.sessionsTable,
+                Key: { sessionId },
+                ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
+              },
+            },
+          ],
+        }),
+        budgets.transaction(),
+      );
+      return "replayable";
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0]?.Code === "ConditionalCheckFailed") return "successor-spent";
       if (reasons[1]?.Code === "ConditionalCheckFailed") return "session-revoked";
       throw error;
     }

@@ -8,6 +8,7 @@ import type { ShopMetrics } from "../observability/metrics";
 import type { DeviceTokens } from "./device-tokens";
 import { ThrottledError, type LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
+import { openSuccessor, sealSuccessor } from "./refresh-successor";
 import type { TokenService } from "./token-service";
 
 export interface TokenPair {
@@ -38,6 +39,12 @@ export interface AuthServiceDeps {
 
 const INVALID_CREDENTIALS = "The email or password is incorrect";
 const INVALID_REFRESH_TOKEN = "The refresh token is invalid, expired or revoked";
+
+/**
+ * How long after a rotation a retry with the spent token still gets the same successor: long enough for a
+ * client to retry after API Gateway's 30 s timeout, short enough that a token copied later is still caught.
+ */
+export const REFRESH_RETRY_WINDOW_SECONDS = 60;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
@@ -120,36 +127,36 @@ export class AuthService {
 
   /**
    * Rotation: each refresh token works once. Presenting a spent one means it was copied, so the whole
-   * session (every token descended from the same login) is revoked.
+   * session (every token descended from the same login) is revoked; except that within
+   * REFRESH_RETRY_WINDOW_SECONDS of the rotation, while its successor is still unused, it is taken for a
+   * client retrying a refresh whose answer it lost, and answered with that same successor.
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const current = await this.liveToken(refreshToken);
-    const [user, revokedBefore] = await Promise.all([
-      this.deps.users.findByEmail(current.email),
-      this.deps.revocations.revokedBefore(current.userId),
-    ]);
-    if (!user || user.id !== current.userId) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-    // Sessions from before the account's last "log out everywhere" (older records carry no start: 0).
-    const sessionStartedAt = current.sessionStartedAt ?? 0;
-    if (sessionStartedAt <= revokedBefore) {
-      await this.deps.sessions.revokeSession(current.sessionId, this.now().toISOString());
-      throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-    }
-    const principal: Principal = { userId: user.id, email: user.email, role: user.role };
+    const tokenHash = hashToken(refreshToken);
+    const current = await this.deps.sessions.findToken(tokenHash);
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    if (!current || current.expiresAt <= nowSeconds) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
+    if (current.spentAt) return this.retriedRefresh(current, refreshToken);
+    const principal = await this.sessionPrincipal(current);
     const { token, record } = this.newRefreshToken(
       principal,
       current.sessionId,
       current.expiresAt,
-      sessionStartedAt,
+      current.sessionStartedAt ?? 0,
     );
-    const outcome = await this.deps.sessions.rotate(current, record, this.now().toISOString());
-    if (outcome === "already-spent")
+    const sealed = sealSuccessor(token, refreshToken, tokenHash);
+    const outcome = await this.deps.sessions.rotate(current, record, this.now().toISOString(), sealed);
+    if (outcome === "rotated") return this.pair(principal, token);
+    if (outcome === "already-spent") {
+      // Spent between our read and our write: by a concurrent retry of the same client, or by a thief.
+      const spent = await this.deps.sessions.findToken(tokenHash);
+      if (spent?.spentAt) return this.retriedRefresh(spent, refreshToken);
       await this.deps.sessions.revokeSession(current.sessionId, this.now().toISOString());
-    if (outcome !== "rotated") throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-    return this.pair(principal, token);
+    }
+    throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
   }
 
-  /** Revokes the session the token belongs to. Unknown tokens are ignored, as RFC 7009 advises. */
+  /** Revokes the session the token belongs to.  /** Revokes the session the token belongs to. Unknown tokens are ignored, as RFC 7009 advises. */
   async logout(refreshToken: string): Promise<void> {
     const record = await this.deps.sessions.findToken(hashToken(refreshToken));
     if (record) await this.deps.sessions.revokeSession(record.sessionId, this.now().toISOString());
@@ -161,15 +168,46 @@ export class AuthService {
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
 
-  private async liveToken(refreshToken: string): Promise<RefreshTokenRecord> {
-    const record = await this.deps.sessions.findToken(hashToken(refreshToken));
-    const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    if (!record || record.expiresAt <= nowSeconds) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-    if (record.spentAt) {
+  /**
+   * The principal a session's refresh acts for. A session from before the account's last "log out
+   * everywhere" is revoked instead (older records carry no start: 0).
+   */
+  private async sessionPrincipal(record: RefreshTokenRecord): Promise<Principal> {
+    const [user, revokedBefore] = await Promise.all([
+      this.deps.users.findByEmail(record.email),
+      this.deps.revocations.revokedBefore(record.userId),
+    ]);
+    if (!user || user.id !== record.userId) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
+    if ((record.sessionStartedAt ?? 0) <= revokedBefore) {
       await this.deps.sessions.revokeSession(record.sessionId, this.now().toISOString());
       throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
     }
-    return record;
+    return { userId: user.id, email: user.email, role: user.role };
+  }
+
+  /**
+   * A spent token presented again: the same successor while the retry window lasts and the successor is
+   * unused and its session live (a new access token with it: those are stateless); otherwise theft, and
+   * the session is revoked.
+   */
+  private async retriedRefresh(spent: RefreshTokenRecord, refreshToken: string): Promise<TokenPair> {
+    const now = this.now();
+    const sinceSpentMs = now.getTime() - Date.parse(spent.spentAt ?? "");
+    const successor =
+      spent.successor && sinceSpentMs <= REFRESH_RETRY_WINDOW_SECONDS * 1000
+        ? openSuccessor(spent.successor, refreshToken, spent.tokenHash)
+        : undefined;
+    if (successor) {
+      const principal = await this.sessionPrincipal(spent);
+      const outcome = await this.deps.sessions.confirmReplay(
+        hashToken(successor),
+        spent.sessionId,
+        now.toISOString(),
+      );
+      if (outcome === "replayable") return this.pair(principal, successor);
+    }
+    await this.deps.sessions.revokeSession(spent.sessionId, now.toISOString());
+    throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
   }
 
   private newRefreshToken(

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import jwt from "jsonwebtoken";
 import request from "supertest";
 import { assertProblem, login, registerAndLogin } from "../support/api-client";
 import { ensureAdmin } from "../../app/services/admin-bootstrap";
+import { REFRESH_RETRY_WINDOW_SECONDS } from "../../app/services/auth-service";
+import { openSuccessor } from "../../app/services/refresh-successor";
 import { createTestContext, type TestContext } from "../support/local-aws";
 
 describe("Auth", () => {
@@ -14,6 +19,8 @@ describe("Auth", () => {
   });
 
   afterEach(() => context.setNow(undefined));
+
+  const refresh = (refreshToken: string) => request(context.app).post("/auth/refresh").send({ refreshToken });
 
   describe("register", () => {
     it("creates a customer and never echoes the password", async () => {
@@ -140,35 +147,118 @@ describe("Auth", () => {
       assert.equal(second.status, 200);
     });
 
-    it("treats reuse of a spent token as theft: 401, and the whole session is revoked", async () => {
+    it("treats reuse of a spent token whose successor was used as theft: 401, and the whole session is revoked", async () => {
       const account = await registerAndLogin(context.app);
-      const rotated = await request(context.app)
-        .post("/auth/refresh")
-        .send({ refreshToken: account.refreshToken });
+      const rotated = await refresh(account.refreshToken);
       assert.equal(rotated.status, 200);
-      const replay = await request(context.app)
-        .post("/auth/refresh")
-        .send({ refreshToken: account.refreshToken });
-      assertProblem(replay, 401);
-      const victim = await request(context.app)
-        .post("/auth/refresh")
-        .send({ refreshToken: rotated.body.refreshToken });
-      assertProblem(victim, 401);
+      const next = await refresh(rotated.body.refreshToken);
+      assert.equal(next.status, 200, "the legitimate client moved on");
+      assertProblem(await refresh(account.refreshToken), 401);
+      assertProblem(await refresh(next.body.refreshToken), 401); // the session is revoked
       const other = await login(context.app, account.email, account.password);
-      const unaffected = await request(context.app)
-        .post("/auth/refresh")
-        .send({ refreshToken: other.refreshToken });
-      assert.equal(unaffected.status, 200, "another session of the same user is not revoked");
+      assert.equal(
+        (await refresh(other.refreshToken)).status,
+        200,
+        "another session of the same user is not revoked",
+      );
     });
 
-    it("lets exactly one of two concurrent refreshes with the same token succeed", async () => {
+    it("treats reuse of a spent token after the retry window as theft, even with its successor unused", async () => {
       const account = await registerAndLogin(context.app);
-      const results = await Promise.all(
-        [1, 2].map(() =>
-          request(context.app).post("/auth/refresh").send({ refreshToken: account.refreshToken }),
-        ),
+      const rotated = await refresh(account.refreshToken);
+      assert.equal(rotated.status, 200);
+      context.setNow(new Date(Date.now() + (REFRESH_RETRY_WINDOW_SECONDS + 1) * 1000));
+      assertProblem(await refresh(account.refreshToken), 401);
+      assertProblem(await refresh(rotated.body.refreshToken), 401); // the session is revoked
+    });
+
+    it("answers a retried refresh (answer lost) within the window with the same new refresh token", async () => {
+      const account = await registerAndLogin(context.app);
+      const first = await refresh(account.refreshToken);
+      assert.equal(first.status, 200);
+      context.setNow(new Date(Date.now() + (REFRESH_RETRY_WINDOW_SECONDS - 5) * 1000));
+      const retried = await refresh(account.refreshToken);
+      assert.equal(retried.status, 200, JSON.stringify(retried.body));
+      assert.equal(retried.body.refreshToken, first.body.refreshToken);
+      const me = await request(context.app)
+        .get("/auth/me")
+        .set("Authorization", `Bearer ${retried.body.accessToken}`);
+      assert.equal(me.status, 200);
+      // The successor still works once, and rotation goes on from it.
+      const next = await refresh(retried.body.refreshToken);
+      assert.equal(next.status, 200);
+      assertProblem(await refresh(account.refreshToken), 401); // its successor is spent now: theft
+      assertProblem(await refresh(next.body.refreshToken), 401); // and the session is revoked
+    });
+
+    it("lets two concurrent refreshes with the same token both have the one same successor", async () => {
+      const account = await registerAndLogin(context.app);
+      const results = await Promise.all([1, 2].map(() => refresh(account.refreshToken)));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [200, 200],
+        JSON.stringify(results.map((r) => r.body)),
       );
-      assert.deepEqual(results.map((r) => r.status).sort(), [200, 401]);
+      assert.equal(results[0].body.refreshToken, results[1].body.refreshToken);
+      const next = await refresh(results[0].body.refreshToken);
+      assert.equal(next.status, 200);
+    });
+
+    it("does not replay after logout or log out everywhere", async () => {
+      const account = await registerAndLogin(context.app);
+      const first = await refresh(account.refreshToken);
+      assert.equal(first.status, 200);
+      assert.equal(
+        (await request(context.app).post("/auth/logout").send({ refreshToken: first.body.refreshToken }))
+          .status,
+        204,
+      );
+      assertProblem(await refresh(account.refreshToken), 401);
+
+      const other = await login(context.app, account.email, account.password);
+      const rotated = await refresh(other.refreshToken);
+      assert.equal(rotated.status, 200);
+      const everywhere = await request(context.app)
+        .post("/auth/logout-all")
+        .set("Authorization", `Bearer ${rotated.body.accessToken}`);
+      assert.equal(everywhere.status, 204);
+      assertProblem(await refresh(other.refreshToken), 401);
+    });
+
+    it("stores the successor only sealed: no stored attribute holds a usable token", async () => {
+      const account = await registerAndLogin(context.app);
+      const first = await refresh(account.refreshToken);
+      assert.equal(first.status, 200);
+      const spentHash = createHash("sha256").update(account.refreshToken).digest("base64url");
+      const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      try {
+        const { Item: spent } = await db.send(
+          new GetCommand({
+            TableName: context.config.tableNames.refreshTokens,
+            Key: { tokenHash: spentHash },
+          }),
+        );
+        assert.ok(spent?.spentAt && typeof spent.successor === "string", JSON.stringify(spent));
+        const stored = JSON.stringify(spent);
+        for (const token of [account.refreshToken, first.body.refreshToken])
+          assert.ok(!stored.includes(token), "a token in plaintext");
+        assert.equal(
+          openSuccessor(spent.successor, account.refreshToken, spentHash),
+          first.body.refreshToken,
+        );
+        assert.equal(
+          openSuccessor(spent.successor, first.body.refreshToken, spentHash),
+          undefined,
+          "another token",
+        );
+        assert.equal(
+          openSuccessor(spent.successor, account.refreshToken, "another-hash"),
+          undefined,
+          "another record",
+        );
+      } finally {
+        db.destroy();
+      }
     });
 
     it("logout revokes the session (204) and is idempotent; unknown tokens are ignored", async () => {
