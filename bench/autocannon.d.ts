@@ -28,6 +28,8 @@ declare module "autocannon" {
       headers?: Record<string, string>;
       body?: string;
       requests?: RequestSpec[];
+      /** Seconds before a request counts as timed out (default 10). */
+      timeout?: number;
     }
 
     interface Result {

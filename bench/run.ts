@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: measures the figures of issue 6 on this machine and writes bench/results.json and
  * bench/RESULTS.md (with bench/cold-start.svg). Self-contained: starts DynamoDB Local and s3rver, bundles the
- * Lambdas, and stops everything it started. `--only cold,warm,bundle,http,preview,report` runs a subset
- * (for working on one figure; the committed results come from a full run).
+ * Lambdas, and stops everything it started. `--only cold,warm,bundle,http,preview,report,soak` runs a
+ * subset (for working on one figure, or `--only soak` for the minute-long soak alone); the sections it
+ * does not run are carried over from the existing results.json, so a partial run replaces only its own.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { format } from "prettier";
@@ -17,10 +18,11 @@ import { bundleSize } from "./sections/bundle-size";
 import { coldStart } from "./sections/cold-start";
 import { httpThroughput } from "./sections/http-throughput";
 import { policyAndPreview } from "./sections/policy-preview";
+import { soak } from "./sections/soak";
 import { warmOverhead } from "./sections/warm-overhead";
 import { weeklyReport } from "./sections/weekly-report";
 
-const SECTIONS = ["cold", "warm", "bundle", "http", "preview", "report"] as const;
+const SECTIONS = ["cold", "warm", "bundle", "http", "preview", "report", "soak"] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<void> {
@@ -58,18 +60,19 @@ async function main(): Promise<void> {
     await run("http", () => httpThroughput(env, { runs: 3, seconds: 5, connections: 10 }));
     await run("report", () => weeklyReport(env));
     await run("preview", () => policyAndPreview());
+    await run("soak", () => soak(env, { seconds: 60, warmUpSeconds: 15, connections: 50 }));
   } finally {
     await env.stop();
   }
 
+  const benchDir = __dirname;
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationSeconds: Math.round((performance.now() - started) / 1000),
     machine: describeMachine(),
     loadAverage: { start: loadAtStart, end: loadAverage() },
-    sections,
+    sections: mergedSections(path.join(benchDir, "results.json"), sections),
   };
-  const benchDir = __dirname;
   writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const chart = renderChart(results);
   if (chart) writeFileSync(path.join(benchDir, "cold-start.svg"), chart);
@@ -80,6 +83,19 @@ async function main(): Promise<void> {
   );
   writeFileSync(path.join(benchDir, "RESULTS.md"), markdown);
   log(`done in ${results.durationSeconds} s: bench/results.json, bench/RESULTS.md`);
+}
+
+/**
+ * This run's sections, and those of the earlier run in results.json that it did not measure again (a
+ * partial run keeps them), in the earlier run's order.
+ */
+function mergedSections(file: string, measured: readonly SectionResult[]): SectionResult[] {
+  if (!existsSync(file)) return [...measured];
+  const earlier = (JSON.parse(readFileSync(file, "utf8")) as BenchResults).sections;
+  const byTitle = new Map(measured.map((section) => [section.title, section]));
+  const merged = earlier.map((section) => byTitle.get(section.title) ?? section);
+  const earlierTitles = new Set(earlier.map((section) => section.title));
+  return [...merged, ...measured.filter((section) => !earlierTitles.has(section.title))];
 }
 
 main().catch((error: unknown) => {

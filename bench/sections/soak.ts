@@ -1,0 +1,272 @@
+/**
+ * 7. Soak: a minute of mixed traffic (catalogue reads, orders, logins) at concurrency 50 against the server
+ * `npm start` runs, on the bench's DynamoDB Local and s3rver. Issue 13 asks for no errors, no 5xx, and no
+ * leak: the server's resident memory may grow by under 10% from the end of the warm-up to the end.
+ *
+ * Every request comes from 127.0.0.1, and the login throttles (app/services/auth-limits.ts) count each
+ * attempt from one source while it runs, so a minute of logins at this concurrency would be refused with
+ * 429 by design (so would registering the accounts). The server gets raised limits through the variables the app reads (LOGIN_*, below);
+ * the logins are spread over ACCOUNTS accounts all the same.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import type { BenchEnvironment } from "../lib/environment";
+import { figure, type SectionResult } from "../lib/figures";
+import { loadAverage } from "../lib/machine";
+import { stop, track } from "../lib/processes";
+import { summarize } from "../lib/stats";
+
+const ADMIN = { email: "soak-admin@example.com", password: "soak admin password" };
+const ACCOUNTS = 10;
+const PRODUCTS = 20;
+const PASSWORD = "soak customer password";
+
+/** Limits for one source doing every login of the soak; each within the range the app accepts. */
+const SOAK_LOGIN_LIMITS = {
+  LOGIN_SOURCE_BURST_LIMIT: "10000",
+  LOGIN_SOURCE_LIMIT: "100000",
+  LOGIN_ACCOUNT_SOURCE_LIMIT: "1000",
+  LOGIN_ACCOUNT_LIMIT: "10000",
+  // The setup registers ACCOUNTS accounts from the same address in a second.
+  REGISTER_SOURCE_BURST_LIMIT: "100",
+  REGISTER_SOURCE_LIMIT: "100",
+};
+
+/** The server's resident set size in bytes, from /proc (the bench runs on Linux). */
+function rssOf(pid: number): number {
+  const line = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!line) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(line[1]) * 1024;
+}
+
+async function startServer(
+  env: BenchEnvironment,
+  dataDir: string,
+): Promise<{ url: string; server: ChildProcess }> {
+  const server = track(
+    spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], {
+      cwd: path.resolve(__dirname, "..", ".."),
+      env: {
+        ...process.env,
+        ...env.local.env,
+        ...SOAK_LOGIN_LIMITS,
+        PORT: "0",
+        DATA_DIR: dataDir,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  let output = "";
+  // Drained for the whole run: the server logs an audit line per order, and a full pipe would stall it.
+  for (const stream of [server.stdout, server.stderr])
+    stream?.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-20_000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local server did not start:\n${output}`)), 60_000);
+    server.stdout?.on("data", () => {
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    server.once("exit", (code) => reject(new Error(`the local server exited with ${code}:\n${output}`)));
+  });
+  return { url, server };
+}
+
+async function call(
+  url: string,
+  method: string,
+  body?: unknown,
+  token?: string,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+interface SoakRun {
+  readonly requests: number;
+  readonly errors: number;
+  readonly serverErrors: number;
+  readonly statusCodes: Record<string, number>;
+  readonly requestsPerSecond: number;
+  readonly p99Ms: number;
+}
+
+export async function soak(
+  env: BenchEnvironment,
+  options: { seconds: number; warmUpSeconds: number; connections: number },
+): Promise<SectionResult> {
+  const started = performance.now();
+  const loadBefore = loadAverage();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-bench-soak-"));
+  const { url, server } = await startServer(env, dataDir);
+  try {
+    const adminToken = String((await call(`${url}/auth/login`, "POST", ADMIN)).accessToken);
+    const productIds: string[] = [];
+    for (let i = 0; i < PRODUCTS; i++) {
+      const product = await call(
+        `${url}/products`,
+        "POST",
+        { name: `Soak product ${i}`, priceCents: 300 + i, stock: 1_000_000, category: "soak" },
+        adminToken,
+      );
+      productIds.push(String(product.id));
+    }
+    const accounts: { email: string; token: string }[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const email = `soak-${i}@example.com`;
+      await call(`${url}/auth/register`, "POST", { email, password: PASSWORD, name: `Soak ${i}` });
+      accounts.push({
+        email,
+        token: String((await call(`${url}/auth/login`, "POST", { email, password: PASSWORD })).accessToken),
+      });
+    }
+
+    // Each connection goes round this sequence: 6 reads, 3 orders and 1 login in every 10 requests.
+    let n = 0;
+    const next = () => n++;
+    const json = { "content-type": "application/json" };
+    const order = (): autocannon.RequestSpec => ({
+      method: "POST",
+      path: "/orders",
+      setupRequest: (request: autocannon.RequestSpec) => {
+        const i = next();
+        return {
+          ...request,
+          headers: { ...json, authorization: `Bearer ${accounts[i % ACCOUNTS].token}` },
+          body: JSON.stringify({ items: [{ productId: productIds[i % PRODUCTS], quantity: 1 }] }),
+        };
+      },
+    });
+    const list = (): autocannon.RequestSpec => ({ method: "GET", path: "/products?limit=20" });
+    const product = (): autocannon.RequestSpec => ({
+      method: "GET",
+      setupRequest: (request: autocannon.RequestSpec) => ({
+        ...request,
+        path: `/products/${productIds[next() % PRODUCTS]}`,
+      }),
+    });
+    const login = (): autocannon.RequestSpec => ({
+      method: "POST",
+      path: "/auth/login",
+      setupRequest: (request: autocannon.RequestSpec) => ({
+        ...request,
+        headers: json,
+        body: JSON.stringify({ email: accounts[next() % ACCOUNTS].email, password: PASSWORD }),
+      }),
+    });
+    const requests = [
+      list(),
+      product(),
+      order(),
+      product(),
+      list(),
+      order(),
+      product(),
+      login(),
+      list(),
+      order(),
+    ];
+    const traffic = (duration: number) =>
+      autocannon({ url, requests, connections: options.connections, duration, timeout: 10 });
+
+    const toRun = (result: autocannon.Result): SoakRun => {
+      const statusCodes = Object.fromEntries(
+        Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]),
+      );
+      return {
+        requests: result.requests.total ?? 0,
+        // Connection errors and timeouts, and every answer that is not 2xx.
+        errors: result.errors + result.timeouts + result.non2xx,
+        serverErrors: Object.entries(statusCodes)
+          .filter(([code]) => code.startsWith("5"))
+          .reduce((sum, [, count]) => sum + count, 0),
+        statusCodes,
+        requestsPerSecond: result.requests.average,
+        p99Ms: result.latency.p99,
+      };
+    };
+
+    const rssAtStart = rssOf(server.pid!);
+    const warmUp = toRun(await traffic(options.warmUpSeconds));
+    const rssAfterWarmUp = rssOf(server.pid!);
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(rssOf(server.pid!)), 1000);
+    const run = toRun(await traffic(options.seconds));
+    clearInterval(sampler);
+    const rssAtEnd = rssOf(server.pid!);
+    const growthPercent = ((rssAtEnd - rssAfterWarmUp) / rssAfterWarmUp) * 100;
+    const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+    const one = (value: number) => summarize([value]);
+
+    return {
+      title: "Soak",
+      method:
+        `The \`npm start\` server (one Node process, on the bench's DynamoDB Local and s3rver, audit logs on), autocannon with ${options.connections} connections, ` +
+        `each going round 3 \`GET /products\`, 3 \`GET /products/{id}\`, 3 \`POST /orders\` (${ACCOUNTS} accounts, ${PRODUCTS} products) and 1 \`POST /auth/login\` in every 10 requests; ` +
+        `${options.warmUpSeconds} s of warm-up, then ${options.seconds} s measured. RSS of the server process from /proc, after the warm-up and at the end. ` +
+        `The server runs with raised login throttles (${Object.entries(SOAK_LOGIN_LIMITS)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")}): every request comes from one address.`,
+      figures: [
+        figure({ id: "soak.requests", label: "Requests in the soak", unit: "", summary: one(run.requests) }),
+        figure({
+          id: "soak.requestsPerSecond",
+          label: "Mixed traffic requests/s",
+          unit: "req/s",
+          summary: one(run.requestsPerSecond),
+        }),
+        figure({ id: "soak.p99Ms", label: "Mixed traffic latency p99", unit: "ms", summary: one(run.p99Ms) }),
+        figure({
+          id: "soak.errors",
+          label: "Errors (non-2xx, connection errors, timeouts)",
+          unit: "",
+          summary: one(run.errors),
+          target: { comparison: "<=", value: 0 },
+        }),
+        figure({
+          id: "soak.serverErrors",
+          label: "5xx answers",
+          unit: "",
+          summary: one(run.serverErrors),
+          target: { comparison: "<=", value: 0 },
+        }),
+        figure({
+          id: "soak.rssGrowthPercent",
+          label: `Server RSS growth after warm-up (${mb(rssAfterWarmUp)} -> ${mb(rssAtEnd)} MB)`,
+          unit: "%",
+          summary: one(growthPercent),
+          target: { comparison: "<=", value: 10 },
+        }),
+      ],
+      details: {
+        warmUp,
+        run,
+        rssMb: {
+          atStart: mb(rssAtStart),
+          afterWarmUp: mb(rssAfterWarmUp),
+          atEnd: mb(rssAtEnd),
+          max: mb(Math.max(rssAtEnd, ...samples)),
+          samples: samples.map(mb),
+        },
+        loadAverage: { before: loadBefore, after: loadAverage() },
+      },
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
