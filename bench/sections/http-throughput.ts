@@ -52,7 +52,7 @@ async function startLocalServer(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the local server did not start:\n${output}`)), 60_000);
     server.stdout?.on("data", () => {
-      const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      const match = /listening on (http:\/\/(?:localhost|127\.0\.0\.1):\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
