@@ -13,7 +13,7 @@ import { version } from "./package.json";
 import { ApiService } from "./components/api-service";
 import { AppImage, contentTag } from "./components/app-image";
 import { AuditTrail } from "./components/audit-trail";
-import { CiPipeline } from "./components/ci-pipeline";
+import { CiPipeline, PipelineNotifications } from "./components/ci-pipeline";
 import { ContainerRegistry } from "./components/container-registry";
 import { DataTables } from "./components/data-tables";
 import { EncryptionKey } from "./components/encryption-key";
@@ -256,7 +256,24 @@ function ciStack(settings: StackSettings, ci: CiSettings, opts: pulumi.Component
     },
     opts,
   );
+  // The CodePipeline path's "notify" stage: every run's outcome to a topic, by email when alarmEmail is set.
+  const runsRuleName = `${settings.resourcePrefix}-pipeline-runs`;
+  const pipelineAlerts = new AlertTopic(
+    `${settings.resourcePrefix}-pipeline-alerts`,
+    {
+      email: settings.alarmEmail === undefined ? undefined : pulumi.secret(settings.alarmEmail),
+      eventRuleNames: [runsRuleName],
+      kmsKeyDeletionWindowDays: settings.kmsDeletionWindowDays,
+    },
+    opts,
+  );
+  new PipelineNotifications(
+    `${settings.resourcePrefix}-pipeline`,
+    { pipelineName: pipeline.pipelineName, alertTopicArn: pipelineAlerts.topicArn, ruleName: runsRuleName },
+    opts,
+  );
   return {
+    pipelineAlertTopicArn: pipelineAlerts.topicArn,
     pipelineName: pipeline.pipelineName,
     artifactBucketName: pipeline.artifactBucketName,
     imageRepositoryUrl: pipeline.imageRepositoryUrl,

@@ -12,3 +12,8 @@ export {
   type GithubIdentity,
   type GithubRolePurpose,
 } from "./github-identities";
+export {
+  PipelineNotifications,
+  reportedPipelineStates,
+  type PipelineNotificationsArgs,
+} from "./pipeline-notifications";
