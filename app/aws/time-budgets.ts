@@ -44,6 +44,8 @@ export const timeBudgets = {
   s3: {
     /** PutObject of a weekly report from the API (admin request): must end within the function timeout. */
     reportWrite: { attemptTimeoutMs: 3000, totalMs: 6000 },
+    /** GetObject of a stored report (admin request): a few kilobytes, read while the admin waits. */
+    reportRead: { attemptTimeoutMs: 2000, totalMs: 4000 },
   },
   secretsManager: {
     /** GetSecretValue of the JWT key: once an hour per instance, but every request waits on the first. */

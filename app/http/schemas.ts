@@ -134,14 +134,15 @@ export const Order = z
   })
   .meta({ id: "Order" });
 
+/** An ISO week such as 2026-W07: the body of POST /admin/reports/weekly and the path of its GET. */
+export const IsoWeek = z
+  .string()
+  .regex(isoWeekPattern(2000, 2099), "must be an ISO week of 2000-2099 such as 2026-W07")
+  .refine((week) => parseIsoWeek(week) !== undefined, "must be an ISO week such as 2026-W07")
+  .meta({ description: "An ISO 8601 week of 2000-2099, such as 2026-W07" });
+
 export const WeeklyReportRequest = z
-  .strictObject({
-    week: z
-      .string()
-      .regex(isoWeekPattern(2000, 2099), "must be an ISO week of 2000-2099 such as 2026-W07")
-      .refine((week) => parseIsoWeek(week) !== undefined, "must be an ISO week such as 2026-W07")
-      .optional(),
-  })
+  .strictObject({ week: IsoWeek.optional() })
   .meta({ id: "WeeklyReportRequest" });
 
 export const WeeklyReport = z
@@ -165,6 +166,8 @@ export const WeeklyReport = z
     location: z.string().meta({ description: "S3 URI of the stored report" }),
   })
   .meta({ id: "WeeklyReport" });
+
+export const Health = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
 
 export const Problem = z
   .object({

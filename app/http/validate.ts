@@ -5,7 +5,7 @@ import { ValidationError } from "../domain/errors";
 export function validate<T extends z.ZodType>(
   schema: T,
   input: unknown,
-  where: "body" | "query" | "header",
+  where: "body" | "query" | "header" | "path",
 ): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;

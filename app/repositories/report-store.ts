@@ -34,6 +34,22 @@ export class ReportStore {
     );
   }
 
+  /** The report stored for a week, as it was written; undefined when none is. */
+  async get(week: string): Promise<unknown> {
+    const [s3, { GetObjectCommand, NoSuchKey }] = await Promise.all([this.s3(), s3Commands()]);
+    try {
+      const { Body } = await s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(week) }),
+        callOptions(timeBudgets.s3.reportRead),
+      );
+      if (!Body) throw new Error(`s3://${this.bucket}/${this.keyOf(week)} has no body`);
+      return JSON.parse(await Body.transformToString("utf-8")) as unknown;
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
+  }
+
   private keyOf(week: string): string {
     return `reports/weekly/${week}.json`;
   }

@@ -3,6 +3,7 @@ import type { WeeklyReport } from "../domain/models";
 import type { WeeklyOrderReader } from "../repositories/weekly-order-reader";
 import type { ReportStore } from "../repositories/report-store";
 import { timeBudgets, type CallBudget } from "../aws/time-budgets";
+import { NotFoundError } from "../domain/errors";
 
 /** How patiently a report is written: each attempt's S3 budget, and whole-write attempts with backoff. */
 export interface ReportWritePolicy {
@@ -107,6 +108,13 @@ export class ReportService {
     };
     await this.save(report, write);
     return report;
+  }
+
+  /** The stored report of an ISO week, as written by the weekly job or by generate. */
+  async read(week: string): Promise<WeeklyReport> {
+    const report = await this.store.get(week);
+    if (report === undefined) throw new NotFoundError(`No report is stored for ${week}`);
+    return report as WeeklyReport;
   }
 
   private async save(report: WeeklyReport, write: ReportWritePolicy): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import request from "supertest";
 import { documentClient } from "../../app/aws/clients";
 import { WeeklyOrderReader } from "../../app/repositories/weekly-order-reader";
@@ -121,5 +121,44 @@ describe("Weekly reports", () => {
       .send({ week: "2033-W23" });
     assert.equal(report.body.orderCount, 7);
     assert.equal(report.body.unitsSold, 7);
+  });
+
+  it("GET /admin/reports/weekly/{week} returns the stored report as written, 404 for a week without one", async () => {
+    context.setNow(new Date("2034-05-10T08:00:00Z"));
+    const written = await request(context.app)
+      .post("/admin/reports/weekly")
+      .set(admin.auth)
+      .send({ week: "2034-W18" });
+    assert.equal(written.status, 200, JSON.stringify(written.body));
+
+    // Overwrite the object behind the API's back: the GET must read S3, not remember the POST's answer.
+    const s3 = new S3Client({ forcePathStyle: true });
+    const stored = { ...written.body, orderCount: 12345 };
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: context.config.reportsBucket,
+        Key: "reports/weekly/2034-W18.json",
+        Body: JSON.stringify(stored),
+      }),
+    );
+    const read = await request(context.app).get("/admin/reports/weekly/2034-W18").set(admin.auth);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.match(String(read.headers["content-type"]), /^application\/json/);
+    assert.deepEqual(read.body, stored);
+
+    const missing = await request(context.app).get("/admin/reports/weekly/2034-W19").set(admin.auth);
+    assertProblem(missing, 404);
+    assert.equal(missing.body.detail, "No report is stored for 2034-W19");
+  });
+
+  it("GET /admin/reports/weekly/{week} is for admins only and takes only real ISO weeks", async () => {
+    const path = "/admin/reports/weekly/2034-W18";
+    assertProblem(await request(context.app).get(path), 401);
+    assertProblem(await request(context.app).get(path).set(buyer.auth), 403);
+    for (const week of ["2034-W54", "2025-W53", "1999-W01", "2034-18", "latest"]) {
+      const response = await request(context.app).get(`/admin/reports/weekly/${week}`).set(admin.auth);
+      assertProblem(response, 400);
+      assert.equal(response.body.errors[0].path, "path", week);
+    }
   });
 });

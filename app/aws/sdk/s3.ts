@@ -1,2 +1,2 @@
 /** The part of the AWS SDK the app uses for S3 (the report store), imported on first use; see ./dynamodb.ts. */
-export { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+export { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
