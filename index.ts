@@ -155,7 +155,7 @@ function appStack(settings: StackSettings, opts: pulumi.ComponentResourceOptions
       tablesKmsKeyArn: data.kmsKeyArn,
       jwtSecretArn: jwtKey.secretArn,
       jwtSecretKmsKeyArn: jwtKey.kmsKeyArn,
-      reportsBucket: { name: report.bucketName, arn: report.bucketArn },
+      reportsBucket: { name: report.bucketName, arn: report.bucketArn, kmsKeyArn: report.kmsKeyArn },
       jwtIssuer: settings.api.jwtIssuer,
       jwtAudience: settings.api.jwtAudience,
       corsOrigins: settings.api.corsOrigins,

@@ -15,6 +15,8 @@ export interface ApiAccess {
   /** Customer-managed key of the tables: usable only through DynamoDB. */
   readonly tablesKmsKeyArn?: pulumi.Input<string>;
   readonly reportsBucketArn: pulumi.Input<string>;
+  /** Customer-managed key of the reports bucket: usable only through S3. */
+  readonly reportsKmsKeyArn?: pulumi.Input<string>;
   readonly region: pulumi.Input<string>;
 }
 
@@ -56,6 +58,12 @@ export function apiAccessStatements(access: ApiAccess): PolicyStatement[] {
       actions: ["s3:PutObject"],
       resources: [pulumi.interpolate`${access.reportsBucketArn}/reports/*`],
     },
+    {
+      sid: "ReadReports",
+      effect: "Allow",
+      actions: ["s3:GetObject"],
+      resources: [pulumi.interpolate`${access.reportsBucketArn}/reports/*`],
+    },
   );
 
   if (access.jwtSecretKmsKeyArn) {
@@ -75,6 +83,19 @@ export function apiAccessStatements(access: ApiAccess): PolicyStatement[] {
         pulumi.interpolate`dynamodb.${access.region}.amazonaws.com`,
       ),
     );
+  }
+  if (access.reportsKmsKeyArn) {
+    const throughS3 = pulumi.interpolate`s3.${access.region}.amazonaws.com`;
+    // GET /admin/reports/weekly/{week} reads an SSE-KMS object: S3 decrypts its data key as the caller.
+    statements.push(decryptThrough("DecryptReports", access.reportsKmsKeyArn, throughS3));
+    // POST /admin/reports/weekly writes one: a PutObject under SSE-KMS needs a new data key.
+    statements.push({
+      sid: "EncryptReports",
+      effect: "Allow",
+      actions: ["kms:GenerateDataKey"],
+      resources: [access.reportsKmsKeyArn],
+      conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [throughS3] }],
+    });
   }
   return statements;
 }

@@ -30,8 +30,15 @@ export interface ApiServiceArgs {
   readonly jwtSecretArn: pulumi.Input<string>;
   /** KMS key of that secret. Default: none (AWS-managed key). */
   readonly jwtSecretKmsKeyArn?: pulumi.Input<string>;
-  /** Bucket the admin report endpoint writes to. Required. */
-  readonly reportsBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  /**
+   * Bucket the admin report endpoints write to and read from, and its customer-managed key if it has one
+   * (then used only through S3). Required; the key defaults to none (S3's own encryption).
+   */
+  readonly reportsBucket: {
+    readonly name: pulumi.Input<string>;
+    readonly arn: pulumi.Input<string>;
+    readonly kmsKeyArn?: pulumi.Input<string>;
+  };
   /** JWT `iss` claim. Default: "shop-api". */
   readonly jwtIssuer?: pulumi.Input<string>;
   /** JWT `aud` claim. Default: "shop-api-clients". */
@@ -172,6 +179,7 @@ export class ApiService extends pulumi.ComponentResource {
           jwtSecretKmsKeyArn: args.jwtSecretKmsKeyArn,
           tablesKmsKeyArn: args.tablesKmsKeyArn,
           reportsBucketArn: args.reportsBucket.arn,
+          reportsKmsKeyArn: args.reportsBucket.kmsKeyArn,
           region,
         }),
       },

@@ -64,6 +64,8 @@ export const reportsPrefix = "reports/";
 export class WeeklyReport extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly bucketArn: pulumi.Output<string>;
+  /** The reports' KMS key: whoever reads or writes a report through S3 needs it too. */
+  public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
   public readonly functionArn: pulumi.Output<string>;
   public readonly scheduleRuleArn: pulumi.Output<string>;
@@ -258,6 +260,7 @@ export class WeeklyReport extends pulumi.ComponentResource {
 
     this.bucketName = bucket.bucketName;
     this.bucketArn = bucket.bucketArn;
+    this.kmsKeyArn = key.keyArn;
     this.functionName = fn.functionName;
     this.functionArn = fn.functionArn;
     this.scheduleRuleArn = schedule.arn;
@@ -266,6 +269,7 @@ export class WeeklyReport extends pulumi.ComponentResource {
     this.registerOutputs({
       bucketName: this.bucketName,
       bucketArn: this.bucketArn,
+      kmsKeyArn: this.kmsKeyArn,
       functionName: this.functionName,
       functionArn: this.functionArn,
       scheduleRuleArn: this.scheduleRuleArn,

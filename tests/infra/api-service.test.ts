@@ -52,6 +52,7 @@ describe("ApiService", () => {
       `dynamodb:Query on ${tableArn("products")}/index/byCategory`,
       `secretsmanager:GetSecretValue on ${secretArn}`,
       `s3:PutObject on ${bucketArn}/reports/*`,
+      `s3:GetObject on ${bucketArn}/reports/*`,
       "logs:CreateLogStream on arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/shop-test-api:*",
       "logs:PutLogEvents on arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/shop-test-api:*",
       "xray:PutTelemetryRecords on *",
@@ -185,6 +186,34 @@ describe("ApiService", () => {
     assert.deepEqual(statement(statements, "DecryptTables").Condition, {
       StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" },
     });
+  });
+
+  it("uses the reports bucket's customer key only through S3: Decrypt to read a report, GenerateDataKey to write one", async () => {
+    const reportsKey = "arn:aws:kms:us-east-1:123456789012:key/reports";
+    const keyed = await runUnderMocks(() => {
+      new ApiService("api", {
+        ...baseArgs(),
+        reportsBucket: { name: "reports-bucket", arn: bucketArn, kmsKeyArn: reportsKey },
+      });
+    }, options);
+    const statements = statementsOf(only(keyed, "aws:iam/rolePolicy:RolePolicy"));
+    const throughS3 = { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } };
+    assert.deepEqual(statement(statements, "DecryptReports"), {
+      Sid: "DecryptReports",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: reportsKey,
+      Condition: throughS3,
+    });
+    assert.deepEqual(statement(statements, "EncryptReports"), {
+      Sid: "EncryptReports",
+      Effect: "Allow",
+      Action: "kms:GenerateDataKey",
+      Resource: reportsKey,
+      Condition: throughS3,
+    });
+    const onKey = statements.filter((s) => [s.Resource].flat().includes(reportsKey));
+    assert.equal(onKey.length, 2, "no other grant on the reports key");
   });
 
   it("serves a custom domain through a DNS-validated certificate when one is configured", async () => {

@@ -121,7 +121,7 @@ describe("the Pulumi program", () => {
         );
       });
 
-      it("grants the API function exactly the app's table actions, the index queries, the secret and report writes", () => {
+      it("grants the API function exactly the app's table actions, the index queries, the secret and the report objects", () => {
         const byKey = tablesByKey(run(), prefix);
         const arn = (key: TableKey) => byKey[key].outputs.arn as string;
         const api = only(run(), "aws:iam/rolePolicy:RolePolicy", `${prefix}-api-function-policy`);
@@ -129,6 +129,7 @@ describe("the Pulumi program", () => {
           (b) => b.name === `${prefix}-report-bucket`,
         )!.outputs.arn as string;
         const secret = only(run(), "aws:secretsmanager/secret:Secret");
+        const reportKey = only(run(), "aws:kms/key:Key", `${prefix}-report-key`).outputs.arn as string;
         const logs = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${prefix}-api:*`;
         const expected = [
           ...(Object.keys(apiTableAccess) as TableKey[]).flatMap((key) =>
@@ -140,6 +141,9 @@ describe("the Pulumi program", () => {
           `secretsmanager:GetSecretValue on ${secret.outputs.arn as string}`,
           `kms:Decrypt on ${secret.inputs.kmsKeyId as string}`,
           `s3:PutObject on ${bucketArn}/reports/*`,
+          `s3:GetObject on ${bucketArn}/reports/*`,
+          `kms:Decrypt on ${reportKey}`,
+          `kms:GenerateDataKey on ${reportKey}`,
           `logs:CreateLogStream on ${logs}`,
           `logs:PutLogEvents on ${logs}`,
           "xray:PutTelemetryRecords on *",
