@@ -266,20 +266,14 @@ describe("Dependency faults (a TCP proxy between the app and DynamoDB Local / s3
   it("answers 503 when Secrets Manager fails the first request, and works on the next after it recovers", async () => {
     const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-jwt-AbCdEf";
     const stub = await SecretsManagerStub.start(secretArn, randomUUID().repeat(2));
-    const localSecret = process.env.JWT_SECRET;
-    let keyed: TestContext;
-    try {
-      delete process.env.JWT_SECRET;
-      keyed = await createTestContext(
-        { JWT_SECRET_ARN: secretArn },
-        {
-          clients: createAwsClients({ dynamodb: dynamo.endpoint, secretsManager: stub.endpoint }),
-          logger: recordingLogger(),
-        },
-      );
-    } finally {
-      process.env.JWT_SECRET = localSecret;
-    }
+    // A context given its own key source ignores the environment's (no process.env to restore).
+    const keyed = await createTestContext(
+      { JWT_SECRET_ARN: secretArn },
+      {
+        clients: createAwsClients({ dynamodb: dynamo.endpoint, secretsManager: stub.endpoint }),
+        logger: recordingLogger(),
+      },
+    );
     try {
       const email = `sm-${randomUUID().slice(0, 8)}@example.com`;
       const password = "correct horse battery";
