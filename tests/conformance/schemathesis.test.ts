@@ -9,7 +9,7 @@ import { buildOpenApiDocument } from "../../app/http/openapi";
  * The API against its own OpenAPI document, judged by Schemathesis: the server `npm start` runs (fresh data
  * dir, a free port, the admin from ADMIN_EMAIL/ADMIN_PASSWORD), every default check, at least 100 examples
  * per operation, as a customer and as an admin, plus the stateful phase that follows the document's links.
- * Settings and the few narrow exclusions: tests/conformance/schemathesis.toml (README: Conformance testing).
+ * Settings and the few narrow exclusions: tests/conformance/schemathesis.toml (docs/delivery-pipeline.md: Conformance testing).
  */
 const root = path.resolve(__dirname, "..", "..");
 const st = path.join(root, ".tools", "bin", "st");

@@ -136,20 +136,20 @@ describe("GitHub Actions workflows", () => {
       });
     }
 
-    it("pins each action to one commit across the workflows, and the README lists each of them", () => {
+    it("pins each action to one commit across the workflows, and docs/delivery-pipeline.md lists each of them", () => {
       const pins = new Map<string, Set<string>>();
       for (const step of workflows.flatMap(stepsOf)) {
         if (step.uses === undefined || step.uses.startsWith("./")) continue;
         const [name, sha] = step.uses.split("@");
         pins.set(name, (pins.get(name) ?? new Set()).add(sha));
       }
-      const readme = readRepoFile("README.md");
+      const readme = readRepoFile("docs/delivery-pipeline.md");
       for (const [name, shas] of pins) {
         assert.equal(shas.size, 1, `${name} is pinned to ${[...shas].join(", ")}`);
         const [sha] = shas;
         assert.ok(
           readme.includes(`\`${name}\``) && readme.includes(sha),
-          `README does not list ${name}@${sha}`,
+          `docs/delivery-pipeline.md does not list ${name}@${sha}`,
         );
       }
     });
