@@ -2,7 +2,7 @@
  * How long the app waits for its AWS dependencies, in one place. Every number here is chosen so that the
  * worst case of a request, every attempt of every call timing out, still ends inside the API function's
  * timeout (10 s by default, `apiTimeoutSeconds`) and well inside API Gateway's 30 s, with time left to
- * answer 503 rather than be cut off by Lambda or by API Gateway. README.md ("Time budgets") explains them.
+ * answer 503 rather than be cut off by Lambda or by API Gateway. docs/api.md ("Time budgets") explains them.
  *
  * A call path has an attempt timeout (the SDK abandons one HTTP attempt after it) and a total (an abort
  * signal ends the call, retries included). Within the total, the SDK's standard retry strategy retries

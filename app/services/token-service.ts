@@ -30,7 +30,7 @@ const jwt = once(async (): Promise<JsonWebToken> => {
  * token minted for ten years with a leaked key still dies within one TTL of its claimed issue time.
  *
  * Every token names its key in the header (`kid`), and is checked against that key only when it is the
- * current or the previous one (key rotation: README "Signing-key rotation"); a token naming any other, or
+ * current or the previous one (key rotation: docs/architecture.md, "Signing-key rotation"); a token naming any other, or
  * none, is refused before a signature is computed.
  */
 export class TokenService {

@@ -39,7 +39,7 @@ export const githubRoleVariables = {
 /**
  * The identities of one repository: images are pushed only from pushes to `branch`, pull requests to it
  * preview read-only, and each deploy stack is reached only through the GitHub environment named after it
- * (whose protection rules say which branch and which reviewers; see README, "GitHub Actions").
+ * (whose protection rules say which branch and which reviewers; see docs/delivery-pipeline.md, "GitHub Actions").
  */
 export function githubIdentities(
   repository: string,
