@@ -2,7 +2,8 @@
  * What the benchmarks run against: one DynamoDB Local and one s3rver (started in this process by the
  * app's own local environment), the bench's tables, and the Lambda bundles copied into a task root.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -34,7 +35,26 @@ export async function bundleIntoTaskRoot(): Promise<string> {
   }
   // The floor handler our API is compared with, beside it in the same task root.
   await bundleFloorHandler(path.join(taskRoot, "floor"));
+  // The compile cache the image ships (Dockerfile), filled the same way and read-only like /var/task.
+  const cache = compileCacheDir(taskRoot);
+  execFileSync(process.execPath, [path.join(root, "scripts", "fill-compile-cache.mjs"), taskRoot, cache], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  setWritable(cache, false);
   return taskRoot;
+}
+
+/** Where the task root keeps the API's compile cache, as ${LAMBDA_TASK_ROOT}/compile-cache in the image. */
+export function compileCacheDir(taskRoot: string): string {
+  return path.join(taskRoot, "compile-cache");
+}
+
+function setWritable(dir: string, writable: boolean): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    chmodSync(file, entry.isDirectory() ? (writable ? 0o755 : 0o555) : writable ? 0o644 : 0o444);
+  }
+  chmodSync(dir, writable ? 0o755 : 0o555);
 }
 
 export async function startBenchEnvironment(): Promise<BenchEnvironment> {
@@ -55,6 +75,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
     async stop() {
       await local.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      setWritable(compileCacheDir(taskRoot), true);
       rmSync(taskRoot, { recursive: true, force: true });
     },
   };
@@ -111,6 +132,8 @@ export function lambdaEnvironment(
     POWERTOOLS_SERVICE_NAME: "shop-api",
     LOG_LEVEL: "INFO",
     NODE_OPTIONS: "--enable-source-maps",
+    // The image's ENV (Dockerfile): the floor handler has no entries in it, so it runs uncached.
+    NODE_COMPILE_CACHE: compileCacheDir(env.taskRoot),
     ...extra,
   };
 }

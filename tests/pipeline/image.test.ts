@@ -64,13 +64,18 @@ describe("Dockerfile", () => {
       .map((i) => i.args);
     assert.deepEqual(
       copies.map(copyParts),
-      ["api", "report", "rotation", "swagger-ui"].map((bundle) => ({
+      ["api", "report", "rotation", "swagger-ui", "compile-cache"].map((bundle) => ({
         from: "build",
         sources: [`/build/dist/${bundle}`],
         destination: `\${LAMBDA_TASK_ROOT}/${bundle}`,
       })),
     );
     assert.deepEqual(argsOf(runtimeStage.instructions, "RUN"), [], "the runtime stage runs nothing");
+    assert.deepEqual(
+      argsOf(runtimeStage.instructions, "ENV"),
+      ["NODE_COMPILE_CACHE=${LAMBDA_TASK_ROOT}/compile-cache"],
+      "Node reads the compile cache the build stage filled",
+    );
     const users = argsOf(runtimeStage.instructions, "USER");
     assert.equal(users.length, 1);
     assert.doesNotMatch(users[0], /^(root|0)(:|$)/);

@@ -1,0 +1,70 @@
+/**
+ * Fills Node's module compile cache for the API handler at image build time (Dockerfile), and for the
+ * bench's task root: `node scripts/fill-compile-cache.mjs <task root> <cache dir>`. It loads dist/api and
+ * every chunk it may import later, answers one GET /health, and leaves V8's code for them in the cache
+ * directory, which the image ships read-only and the Lambda reads through NODE_COMPILE_CACHE. Node keys
+ * each entry by the file's path and contents, so it must run where the files will sit (/var/task) and on
+ * the Node that will run them (the same base image). Plain JavaScript: it runs on the image's Node, without tsx.
+ */
+import { readdirSync } from "node:fs";
+import { createRequire, enableCompileCache } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [taskRoot, cacheDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
+if (!taskRoot || !cacheDir) throw new Error("usage: fill-compile-cache.mjs <task root> <cache dir>");
+const enabled = enableCompileCache(cacheDir);
+if (enabled.status !== 1 /* ENABLED */)
+  throw new Error(`compile cache not enabled: ${JSON.stringify(enabled)}`);
+
+// Loading the handler checks its configuration; nothing here reaches AWS, so placeholders do.
+const placeholders = {
+  AWS_REGION: "eu-west-1",
+  JWT_SECRET: "compile-cache-placeholder-key-0123456789abcdef",
+  JWT_ISSUER: "shop-api",
+  JWT_AUDIENCE: "shop-api-clients",
+  REPORTS_BUCKET: "placeholder",
+  ...Object.fromEntries(
+    [
+      "USERS",
+      "PRODUCTS",
+      "ORDERS",
+      "SESSIONS",
+      "REFRESH_TOKENS",
+      "ATTEMPT_COUNTERS",
+      "TOKEN_REVOCATIONS",
+      "IDEMPOTENCY",
+    ].map((table) => [`${table}_TABLE`, "placeholder"]),
+  ),
+};
+for (const [key, value] of Object.entries(placeholders)) process.env[key] ??= value;
+process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+
+async function main() {
+  const api = path.join(taskRoot, "api");
+  const { handler } = createRequire(import.meta.url)(path.join(api, "index.js"));
+  const lazy = path.join(api, "lazy");
+  for (const file of readdirSync(lazy).filter((name) => /\.m?js$/.test(name))) {
+    await import(pathToFileURL(path.join(lazy, file)).href);
+  }
+  const health = await handler(
+    {
+      version: "2.0",
+      routeKey: "$default",
+      rawPath: "/health",
+      rawQueryString: "",
+      headers: { host: "localhost" },
+      requestContext: {
+        http: { method: "GET", path: "/health", protocol: "HTTP/1.1", sourceIp: "127.0.0.1" },
+      },
+      isBase64Encoded: false,
+    },
+    { awsRequestId: "compile-cache", getRemainingTimeInMillis: () => 30_000 },
+  );
+  if (health.statusCode !== 200) throw new Error(`GET /health answered ${health.statusCode}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
