@@ -132,7 +132,7 @@ export function lambdaEnvironment(
     POWERTOOLS_SERVICE_NAME: "shop-api",
     LOG_LEVEL: "INFO",
     NODE_OPTIONS: "--enable-source-maps",
-    // The image's ENV (Dockerfile): the floor handler has no entries in it, so it runs uncached.
+    // The image's ENV (Dockerfile). The cold-start section runs the floor handler without it.
     NODE_COMPILE_CACHE: compileCacheDir(env.taskRoot),
     ...extra,
   };

@@ -62,6 +62,11 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
   await seedBenchProduct(env.local.env.PRODUCTS_TABLE);
   const handlerFile = path.join(env.taskRoot, "api", "index.js");
   const childEnv = lambdaEnvironment(env, "api");
+  // The compile cache is part of our image, not of the floor's. The floor runs without one: pointed at ours, a
+  // bench run as root (who writes through the read-only bits) would fill it with the floor's code after one start.
+  const floorEnv = Object.fromEntries(
+    Object.entries(childEnv).filter(([key]) => key !== "NODE_COMPILE_CACHE"),
+  );
   const variants = {
     bare: ["-e", "0"],
     health: ["-e", coldScript(handlerFile, "/health")],
@@ -79,7 +84,7 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
       const name = names[(i + Math.max(round, 0)) % names.length];
       const finished = await runToExit(process.execPath, variants[name], {
         cwd: env.taskRoot,
-        env: childEnv,
+        env: name === "floor" ? floorEnv : childEnv,
         timeoutMs: 30_000,
       });
       if (name !== "bare") {
