@@ -34,10 +34,11 @@ const examples = {
   productId: "5e8f6a2b-1c3d-4e7f-9a0b-6c5d4e3f2a1b",
   secondProductId: "8a7b6c5d-4e3f-4a1b-9c0d-1e2f3a4b5c6d",
   orderId: "0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a",
-  accessToken:
-    "eyJhbGciOiJIUzI1NiIsImtpZCI6IjIwMjYtMTEtMDEiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiIzYjlmIn0.c2lnbmF0dXJl",
-  refreshToken: "rt_5q2nV8xKp3LmZ7yB0cD4eF6gH9jW1sT",
-  deviceToken: "eyJhbGciOiJIUzI1NiIsImtpZCI6IjIwMjYtMTEtMDEifQ.eyJkZXYiOiJhN2YifQ.ZGV2aWNlLXNpZw",
+  // Token examples are shaped like the real ones but elided, so no scanner (or reader) takes them for a
+  // credential: gitleaks and Trivy flag a complete JWT or a high-entropy value named like a token.
+  accessToken: "eyJhbGciOiJIUzI1NiIsImtpZCI6Ij...<payload>.<signature>",
+  refreshToken: "<opaque refresh token>",
+  deviceToken: "eyJhbGciOiJIUzI1NiIsImtpZCI6Ij...<payload>.<signature>",
   cursor: "eyJraWQiOiIyMDI2LTExLTAxIiwiayI6IjVlOGYifQ.bWFj",
 };
 
