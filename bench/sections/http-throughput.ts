@@ -2,7 +2,6 @@
  * 4. Local HTTP throughput: autocannon against the server `npm start` runs (app/entrypoints/local-server.ts
  * under tsx), pointed at the bench's DynamoDB Local and s3rver through the standard endpoint variables.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,7 +9,8 @@ import autocannon from "autocannon";
 import type { BenchEnvironment } from "../lib/environment";
 import { figure, type SectionResult } from "../lib/figures";
 import { loadAverage } from "../lib/machine";
-import { stop, track } from "../lib/processes";
+import { call, startLocalServer } from "../lib/local-server";
+import { stop } from "../lib/processes";
 import { summarize } from "../lib/stats";
 
 const ADMIN = { email: "bench-admin@example.com", password: "bench admin password" };
@@ -21,63 +21,6 @@ const CUSTOMER = {
 };
 /** Orders go round these products, so concurrent orders rarely touch the same item (they would conflict and retry). */
 const PRODUCT_COUNT = 50;
-
-async function startLocalServer(
-  env: BenchEnvironment,
-  dataDir: string,
-): Promise<{ url: string; server: ChildProcess }> {
-  const repositoryRoot = path.resolve(__dirname, "..", "..");
-  const server = track(
-    spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], {
-      cwd: repositoryRoot,
-      env: {
-        ...process.env,
-        ...env.local.env,
-        PORT: "0",
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
-  let output = "";
-  // Drained for the whole run: the server logs an audit line per order, and a full pipe would stall it.
-  server.stdout
-    ?.setEncoding("utf8")
-    .on("data", (chunk: string) => (output = (output + chunk).slice(-20_000)));
-  server.stderr
-    ?.setEncoding("utf8")
-    .on("data", (chunk: string) => (output = (output + chunk).slice(-20_000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the local server did not start:\n${output}`)), 60_000);
-    server.stdout?.on("data", () => {
-      const match = /listening on (http:\/\/(?:localhost|127\.0\.0\.1):\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    server.once("exit", (code) => reject(new Error(`the local server exited with ${code}:\n${output}`)));
-  });
-  return { url, server };
-}
-
-async function call(
-  url: string,
-  method: string,
-  body?: unknown,
-  token?: string,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
 
 async function login(url: string, email: string, password: string): Promise<string> {
   return String((await call(`${url}/auth/login`, "POST", { email, password })).accessToken);
@@ -111,7 +54,7 @@ export async function httpThroughput(
   const started = performance.now();
   const loadBefore = loadAverage();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-bench-server-"));
-  const { url, server } = await startLocalServer(env, dataDir);
+  const { url, server } = await startLocalServer(env, { dataDir, admin: ADMIN });
   try {
     const adminToken = await login(url, ADMIN.email, ADMIN.password);
     const productIds: string[] = [];

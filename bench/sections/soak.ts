@@ -8,7 +8,6 @@
  * 429 by design (so would registering the accounts). The server gets raised limits through the variables the app reads (LOGIN_*, below);
  * the logins are spread over ACCOUNTS accounts all the same.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,7 +15,8 @@ import autocannon from "autocannon";
 import type { BenchEnvironment } from "../lib/environment";
 import { figure, type SectionResult } from "../lib/figures";
 import { loadAverage } from "../lib/machine";
-import { stop, track } from "../lib/processes";
+import { call, startLocalServer } from "../lib/local-server";
+import { stop } from "../lib/processes";
 import { summarize } from "../lib/stats";
 
 const ADMIN = { email: "soak-admin@example.com", password: "soak admin password" };
@@ -42,59 +42,6 @@ function rssOf(pid: number): number {
   return Number(line[1]) * 1024;
 }
 
-async function startServer(
-  env: BenchEnvironment,
-  dataDir: string,
-): Promise<{ url: string; server: ChildProcess }> {
-  const server = track(
-    spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], {
-      cwd: path.resolve(__dirname, "..", ".."),
-      env: {
-        ...process.env,
-        ...env.local.env,
-        ...SOAK_LOGIN_LIMITS,
-        PORT: "0",
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
-  let output = "";
-  // Drained for the whole run: the server logs an audit line per order, and a full pipe would stall it.
-  for (const stream of [server.stdout, server.stderr])
-    stream?.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-20_000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the local server did not start:\n${output}`)), 60_000);
-    server.stdout?.on("data", () => {
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    server.once("exit", (code) => reject(new Error(`the local server exited with ${code}:\n${output}`)));
-  });
-  return { url, server };
-}
-
-async function call(
-  url: string,
-  method: string,
-  body?: unknown,
-  token?: string,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
 interface SoakRun {
   readonly requests: number;
   readonly errors: number;
@@ -111,7 +58,7 @@ export async function soak(
   const started = performance.now();
   const loadBefore = loadAverage();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-bench-soak-"));
-  const { url, server } = await startServer(env, dataDir);
+  const { url, server } = await startLocalServer(env, { dataDir, admin: ADMIN, env: SOAK_LOGIN_LIMITS });
   try {
     const adminToken = String((await call(`${url}/auth/login`, "POST", ADMIN)).accessToken);
     const productIds: string[] = [];
