@@ -83,13 +83,7 @@ export class SessionRepository {
                 ExpressionAttributeValues: { ":now": now, ":successor": sealedSuccessor },
               },
             },
-            {
-              ConditionCheck: {
-                TableName: this.sessionsTable,
-                Key: { sessionId: current.sessionId },
-                ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
-              },
-            },
+            this.liveSession(current.sessionId),
             { Put: { TableName: this.tokensTable, Item: { ...next } } },
           ],
         }),
@@ -97,12 +91,19 @@ export class SessionRepository {
       );
       return "rotated";
     } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0]?.Code === "ConditionalCheckFailed") return "already-spent";
-      if (reasons[1]?.Code === "ConditionalCheckFailed") return "session-revoked";
-      throw error;
+      return failedCheck(error, ["already-spent", "session-revoked"]);
     }
+  }
+
+  /** The transaction item that holds only while the session exists and is not revoked. */
+  private liveSession(sessionId: string) {
+    return {
+      ConditionCheck: {
+        TableName: this.sessionsTable,
+        Key: { sessionId },
+        ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
+      },
+    };
   }
 
   /**
@@ -124,24 +125,14 @@ export class SessionRepository {
                 ExpressionAttributeValues: { ":now": now },
               },
             },
-            {
-              ConditionCheck: {
-                TableName: this.sessionsTable,
-                Key: { sessionId },
-                ConditionExpression: "attribute_exists(sessionId) AND attribute_not_exists(revokedAt)",
-              },
-            },
+            this.liveSession(sessionId),
           ],
         }),
         budgets.transaction(),
       );
       return "replayable";
     } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0]?.Code === "ConditionalCheckFailed") return "successor-spent";
-      if (reasons[1]?.Code === "ConditionalCheckFailed") return "session-revoked";
-      throw error;
+      return failedCheck(error, ["successor-spent", "session-revoked"]);
     }
   }
 
@@ -163,4 +154,15 @@ export class SessionRepository {
       if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
     }
   }
+}
+
+/**
+ * The outcome named for the first of a two-item transaction's conditions that failed; any other error,
+ * including a cancellation for another reason, is thrown on.
+ */
+function failedCheck<T>(error: unknown, outcomes: readonly [T, T]): T {
+  const reasons = cancellationReasons(error);
+  if (reasons?.[0]?.Code === "ConditionalCheckFailed") return outcomes[0];
+  if (reasons?.[1]?.Code === "ConditionalCheckFailed") return outcomes[1];
+  throw error;
 }
