@@ -1,11 +1,11 @@
 import { PolicyPack } from "@pulumi/policy";
 import { deserializeOncePerRequest } from "./lib/deserialize-once";
-import { analyzeStackOnce } from "./lib/stack-once";
+import { serveEfficiently } from "./lib/serving";
 import { packName, policies } from "./pack";
 
 deserializeOncePerRequest();
-// Before `new PolicyPack`, which registers the gRPC handlers this wraps.
-analyzeStackOnce(policies);
+// Before `new PolicyPack`, which serves the pack through the seams this installs.
+serveEfficiently();
 
 new PolicyPack(packName, {
   displayName: "Shop guardrails",

@@ -62,7 +62,38 @@ export function documentTypesFor(kinds: readonly DocumentKind[]): string[] {
   return [...new Set(kinds.flatMap((kind) => typesByKind[kind]))];
 }
 
-export function documentsOf(args: Pick<ResourceValidationArgs, "type" | "props">): ResourceDocument[] {
+/**
+ * The documents of each decoded resource, by the object the runtime's proxy wraps.
+ *
+ * Ten IAM policies read the same resource's documents; the runtime decodes its inputs once per request
+ * (deserialize-once.ts) and gives each policy a fresh proxy over them, so the object behind the proxy
+ * identifies the resource of this request, and its documents are parsed once instead of ten times.
+ * Policies only read what they get (the policy tests check decoded inputs are left unchanged).
+ */
+const documentsByInputs = new WeakMap<object, { type: string; documents: readonly ResourceDocument[] }>();
+
+/** The runtime's key for reading the object behind one of its unknown-checking proxies. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime module object, as in deserialize-once.ts
+const proxyTarget = (require("@pulumi/policy/proxy") as { getSpecialProxyTarget: string })
+  .getSpecialProxyTarget;
+
+export function documentsOf(
+  args: Pick<ResourceValidationArgs, "type" | "props">,
+): readonly ResourceDocument[] {
+  const target = (args.props as Record<string, unknown>)[proxyTarget];
+  if (typeof target !== "object" || target === null) {
+    return parseDocumentsOf(args);
+  }
+  const known = documentsByInputs.get(target);
+  if (known !== undefined && known.type === args.type) {
+    return known.documents;
+  }
+  const documents = parseDocumentsOf(args);
+  documentsByInputs.set(target, { type: args.type, documents });
+  return documents;
+}
+
+function parseDocumentsOf(args: Pick<ResourceValidationArgs, "type" | "props">): ResourceDocument[] {
   const props = args.props;
   const sources: DocumentSource[] = [];
   const add = (location: string, kind: DocumentKind, read: () => unknown) => {

@@ -23,8 +23,22 @@ export function forTypes(types: readonly string[], validate: ResourceValidation)
       },
     );
   }
-  const wanted = new Set(types);
-  return (args, reportViolation) => (wanted.has(args.type) ? validate(args, reportViolation) : undefined);
+  const wanted: ReadonlySet<string> = new Set(types);
+  const validation: ResourceValidation = (args, reportViolation) =>
+    wanted.has(args.type) ? validate(args, reportViolation) : undefined;
+  judgedTypes.set(validation, wanted);
+  return validation;
+}
+
+/** The types each multi-type `forTypes` validation judges (a single type is its `__pulumiType`). */
+const judgedTypes = new WeakMap<ResourceValidation, ReadonlySet<string>>();
+
+/**
+ * The resource types a validation made by `forTypes` with several types judges; undefined for any other
+ * validation. Resources of other types pass it silently, so a server may leave it out for them.
+ */
+export function typesJudgedBy(validation: ResourceValidation): ReadonlySet<string> | undefined {
+  return judgedTypes.get(validation);
 }
 
 /** The values a config schema declares as `default`. */

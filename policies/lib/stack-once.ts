@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import * as path from "node:path";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { referrersOf, type Referrers } from "./stack";
 
@@ -101,7 +100,6 @@ interface StackRequest {
 }
 
 type Callback = (error: Error, response?: undefined) => void;
-type StackHandler = (call: { request: StackRequest }, callback: Callback) => Promise<void>;
 
 interface RuntimeModules {
   deserializeProperties(properties: object, proxySecrets: boolean): Record<string, unknown>;
@@ -138,15 +136,52 @@ function isOfType(runtime: RuntimeModules, type: string, resourceClass: unknown)
   return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
 }
 
-/** Decodes the request's resources once, into the shape the runtime gives stack policies. */
+/**
+ * Decodes the request's resources once, into the shape the runtime gives stack policies.
+ *
+ * Inputs are decoded when a policy first reads them, not up front: the stack policies read the
+ * resources of a few types (`ofType`, `referrers`), so eagerly decoding all of them was most of an
+ * `AnalyzeStack` (5,000 resources: 0.5 s over the runtime's floor). A provider, shared by most
+ * resources, is decoded once per request.
+ */
 function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage[]): Stack {
   const decode = (properties: object | undefined) =>
     runtime.unknownCheckingProxy(properties ? runtime.deserializeProperties(properties, false) : {});
+  /** Decodes on first read, then keeps the value (each policy still gets the same proxy). */
+  const lazily = <Value>(read: () => Value): (() => Value) => {
+    let value: Value | undefined;
+    let done = false;
+    return () => {
+      if (!done) {
+        value = read();
+        done = true;
+      }
+      return value as Value;
+    };
+  };
+  const providers = new Map<string, NonNullable<PolicyResource["provider"]>>();
+  const providerOf = (message: NonNullable<ReturnType<ResourceMessage["getProvider"]>>) => {
+    const urn = message.getUrn();
+    let provider = providers.get(urn);
+    if (provider === undefined) {
+      const props = lazily(() => decode(message.getProperties()));
+      provider = {
+        type: message.getType(),
+        get props() {
+          return props();
+        },
+        urn,
+        name: message.getName(),
+      };
+      providers.set(urn, provider);
+    }
+    return provider;
+  };
   const resources: PolicyResource[] = [];
   const byUrn = new Map<string, PolicyResource>();
   for (const message of messages) {
     const type = message.getType();
-    const props = decode(message.getProperties());
+    const props = lazily(() => decode(message.getProperties()));
     const options = message.getOptions();
     if (options === undefined) {
       throw new Error(
@@ -157,7 +192,9 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
     const provider = message.getProvider();
     const resource: PolicyResource = {
       type,
-      props,
+      get props() {
+        return props();
+      },
       urn: message.getUrn(),
       name: message.getName(),
       opts: {
@@ -179,17 +216,8 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
       propertyDependencies: {},
       isType: (resourceClass) => isOfType(runtime, type, resourceClass),
       asType: ((resourceClass: unknown) =>
-        isOfType(runtime, type, resourceClass) ? props : undefined) as PolicyResource["asType"],
-      ...(provider
-        ? {
-            provider: {
-              type: provider.getType(),
-              props: decode(provider.getProperties()),
-              urn: provider.getUrn(),
-              name: provider.getName(),
-            },
-          }
-        : {}),
+        isOfType(runtime, type, resourceClass) ? props() : undefined) as PolicyResource["asType"],
+      ...(provider ? { provider: providerOf(provider) } : {}),
     };
     resources.push(resource);
     byUrn.set(resource.urn, resource);
@@ -226,7 +254,7 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
  * enforcement levels and config, violations, not-applicable reasons, unknown values and the response.
  *
  * Sound only for stack policies that read the stack through `stackOf` and carry no `__pulumiType` (the
- * runtime's type check would look at the empty list): `analyzeStackOnce` checks the second.
+ * runtime's type check would look at the empty list): `stackIsShareable` checks the second.
  */
 export function sharedStackHandler<Call extends { request: StackRequest }, Done extends Callback>(
   original: (call: Call, callback: Done) => Promise<void>,
@@ -247,49 +275,14 @@ export function sharedStackHandler<Call extends { request: StackRequest }, Done 
   };
 }
 
-/** Marks the patched `addService`, so installing twice wraps once. */
-const installed = Symbol.for("shop-guardrails.sharedStackHandler");
-
 /**
- * Makes the pack's gRPC server serve `AnalyzeStack` through `sharedStackHandler`.
- *
- * The runtime registers its handlers with `Server.addService` of the @grpc/grpc-js it depends on; that
- * is the one seam where its `AnalyzeStack` can be wrapped without changing its code. Returns false (and
- * leaves the runtime as it is) when a stack policy has a `__pulumiType`, or the seam is not there.
+ * Whether `sharedStackHandler` may serve these policies: none of their stack policies carries a
+ * `__pulumiType` (the runtime's type check would look at the empty list it is shown).
  */
-export function analyzeStackOnce(policies: readonly object[]): boolean {
+export function stackIsShareable(policies: readonly object[]): boolean {
   const runtime = runtimeModules();
-  const typed = policies.some((policy) => {
+  return !policies.some((policy) => {
     const validateStack = (policy as { validateStack?: unknown }).validateStack;
     return typeof validateStack === "function" && runtime.getPulumiType(validateStack) !== undefined;
   });
-  if (typed) {
-    return false;
-  }
-  const runtimeDir = path.dirname(require.resolve("@pulumi/policy/server"));
-  // The runtime's own copy of grpc-js (resolved from its directory, a fixed package name): ours may be another.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, security/detect-non-literal-require
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [runtimeDir] })) as {
-    Server?: { prototype: { addService?: (service: unknown, implementation: object) => void } };
-  };
-  const prototype = grpc.Server?.prototype;
-  const addService = prototype?.addService;
-  if (prototype === undefined || typeof addService !== "function") {
-    return false;
-  }
-  if (installed in addService) {
-    return true;
-  }
-  prototype.addService = Object.assign(
-    function (this: unknown, service: unknown, implementation: object) {
-      const analyzeStack = (implementation as { analyzeStack?: unknown }).analyzeStack;
-      const served =
-        typeof analyzeStack === "function"
-          ? { ...implementation, analyzeStack: sharedStackHandler(analyzeStack as StackHandler) }
-          : implementation;
-      return addService.call(this, service, served);
-    },
-    { [installed]: true },
-  );
-  return true;
 }
