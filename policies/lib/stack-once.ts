@@ -139,7 +139,7 @@ function isOfType(runtime: RuntimeModules, type: string, resourceClass: unknown)
 /**
  * Decodes the request's resources once, into the shape the runtime gives stack policies.
  *
- * Inputs are decoded when a policy first reads them, not up front: the stack policies read the
+ * Inputs, options and links are decoded when a policy first reads them, not up front: the stack policies read the
  * resources of a few types (`ofType`, `referrers`), so eagerly decoding all of them was most of an
  * `AnalyzeStack` (5,000 resources: 0.5 s over the runtime's floor). A provider, shared by most
  * resources, is decoded once per request.
@@ -179,6 +179,11 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
   };
   const resources: PolicyResource[] = [];
   const byUrn = new Map<string, PolicyResource>();
+  const resolve = (urns: readonly string[]) =>
+    urns.flatMap((urn) => {
+      const target = byUrn.get(urn);
+      return target === undefined ? [] : [target];
+    });
   for (const message of messages) {
     const type = message.getType();
     const props = lazily(() => decode(message.getProperties()));
@@ -188,16 +193,9 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
         "A more recent version of the Pulumi CLI is required (AnalyzeStack sent resources without options).",
       );
     }
-    const timeouts = options.getCustomtimeouts();
-    const provider = message.getProvider();
-    const resource: PolicyResource = {
-      type,
-      get props() {
-        return props();
-      },
-      urn: message.getUrn(),
-      name: message.getName(),
-      opts: {
+    const opts = lazily((): PolicyResource["opts"] => {
+      const timeouts = options.getCustomtimeouts();
+      return {
         protect: options.getProtect(),
         ignoreChanges: options.getIgnorechangesList(),
         aliases: options.getAliasesList(),
@@ -211,9 +209,34 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
           ? { deleteBeforeReplace: options.getDeletebeforereplace() }
           : {}),
         ...(options.getParent() ? { parent: options.getParent() } : {}),
+      };
+    });
+    // Links to resources outside the request (none from the engine) are dropped, as the runtime does.
+    const dependencies = lazily(() => resolve(message.getDependenciesList()));
+    const propertyDependencies = lazily(() => {
+      const links: Record<string, PolicyResource[]> = {};
+      message.getPropertydependenciesMap().forEach((value, key) => {
+        links[key] = resolve(value.getUrnsList());
+      });
+      return links;
+    });
+    const provider = message.getProvider();
+    const resource: PolicyResource = {
+      type,
+      get props() {
+        return props();
       },
-      dependencies: [],
-      propertyDependencies: {},
+      urn: message.getUrn(),
+      name: message.getName(),
+      get opts() {
+        return opts();
+      },
+      get dependencies() {
+        return dependencies();
+      },
+      get propertyDependencies() {
+        return propertyDependencies();
+      },
       isType: (resourceClass) => isOfType(runtime, type, resourceClass),
       asType: ((resourceClass: unknown) =>
         isOfType(runtime, type, resourceClass) ? props() : undefined) as PolicyResource["asType"],
@@ -222,22 +245,11 @@ function decodeStack(runtime: RuntimeModules, messages: readonly ResourceMessage
     resources.push(resource);
     byUrn.set(resource.urn, resource);
   }
-  // Links to resources outside the request (none from the engine) are dropped, as the runtime does.
-  const resolve = (urns: readonly string[]) =>
-    urns.flatMap((urn) => {
-      const target = byUrn.get(urn);
-      return target === undefined ? [] : [target];
-    });
   messages.forEach((message, index) => {
-    const resource = resources[index] as { -readonly [K in keyof PolicyResource]: PolicyResource[K] };
     const parent = message.getParent() ? byUrn.get(message.getParent()) : undefined;
     if (parent !== undefined) {
-      resource.parent = parent;
+      (resources[index] as { parent?: PolicyResource }).parent = parent;
     }
-    resource.dependencies = resolve(message.getDependenciesList());
-    message.getPropertydependenciesMap().forEach((value, key) => {
-      resource.propertyDependencies[key] = resolve(value.getUrnsList());
-    });
   });
   return indexedStack(resources);
 }
