@@ -35,14 +35,19 @@ export async function ensureAdmin(
       throw new AdminBootstrapRefusedError(input.email.trim());
     return "promoted";
   }
+  const id = randomUUID();
   const created = await users.create({
-    id: randomUUID(),
+    id,
     email: input.email.trim(),
     name: input.name,
     role: "admin",
     createdAt: now().toISOString(),
     passwordHash: await passwords.hash(input.password),
   });
-  // Losing a race with a concurrent bootstrap or registration: look again.
-  return created ? "created" : ensureAdmin(users, passwords, input, now);
+  if (created) return "created";
+  // The condition failed. Either the SDK retried a write whose first attempt landed after it had given up
+  // on it (a slow database), and its retry met our own item; or a concurrent bootstrap or registration won
+  // the race: look again.
+  if ((await users.findByEmail(input.email))?.id === id) return "created";
+  return ensureAdmin(users, passwords, input, now);
 }

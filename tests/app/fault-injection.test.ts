@@ -4,6 +4,7 @@ import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import request from "supertest";
 import { createAwsClients } from "../../app/aws/clients";
 import { timeBudgets } from "../../app/aws/time-budgets";
+import { ensureAdmin } from "../../app/services/admin-bootstrap";
 import type { AppLogger } from "../../app/observability/logger";
 import {
   adminAccount,
@@ -261,6 +262,41 @@ describe("Dependency faults (a TCP proxy between the app and DynamoDB Local / s3
     }
     const retried = await request(context.app).post("/admin/reports/weekly").set(admin.auth).send({ week });
     assert.equal(retried.status, 200);
+  });
+
+  it("bootstraps an admin as created when the write's first attempt lands after the SDK gave up on it", async () => {
+    // The first PutItem reaches DynamoDB Local but its answer never comes back: the SDK abandons the
+    // attempt at the write's attempt timeout and retries, and the retry's condition meets the item the
+    // lost attempt wrote. Everything else is forwarded as it is.
+    const target = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
+    let putItems = 0;
+    await dynamo.respond((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(
+            (entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== "host",
+          ),
+        );
+        const lost = req.headers["x-amz-target"] === "DynamoDB_20120810.PutItem" && putItems++ === 0;
+        void fetch(target, { method: "POST", headers, body: Buffer.concat(chunks) }).then(async (answer) => {
+          if (lost) return;
+          res.writeHead(answer.status, Object.fromEntries(answer.headers));
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        });
+      });
+    });
+    const input = {
+      email: `boot-${randomUUID().slice(0, 8)}@example.com`,
+      password: "admin password 1",
+      name: "A",
+    };
+    assert.equal(await ensureAdmin(context.users, context.passwords, input), "created");
+    assert.ok(putItems >= 2, `the SDK retried the lost write (${putItems} PutItem)`);
+    assert.equal((await context.users.findByEmail(input.email))?.role, "admin");
+    await dynamo.pass();
+    assert.equal(await ensureAdmin(context.users, context.passwords, input), "unchanged");
   });
 
   it("answers 503 when Secrets Manager fails the first request, and works on the next after it recovers", async () => {
