@@ -265,9 +265,15 @@ export function readStackSettings(): StackSettings {
   };
   if (problems.length > 0) {
     // A RunError: the CLI shows the message alone, the problems being the stack file's, not a stack trace's.
-    throw new pulumi.RunError(
+    const error = new pulumi.RunError(
       `Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
+    // And no stack at all. The SDK still formats the whole error for its trace span (util.inspect, in
+    // colour), and Node 22 loops there until the string overflows on a frame that ends in a scoped package
+    // with no path after it (nodejs/node#64011), which @pulumi/pulumi's source maps give its own frames
+    // ("node_modules/@pulumi/resource.ts"): a typo in a stack file took 30 s and 3 GB of heap to report.
+    error.stack = `${error.name}: ${error.message}`;
+    throw error;
   }
   return settings;
 }
