@@ -14,6 +14,8 @@ export interface WarmLatencyConfig {
   readonly handlerFile: string;
   /** The floor handler (bench/floor), given the same `/products/{id}` events. */
   readonly floorFile: string;
+  /** The same call behind Express and serverless-http alone (bench/floor/express-handler.ts). */
+  readonly expressFloorFile: string;
   readonly productsTable: string;
   readonly productId: string;
   readonly warmup: number;
@@ -23,7 +25,10 @@ export interface WarmLatencyConfig {
   readonly healthBlockSize: number;
 }
 
-export type WarmLatencyResult = Record<"health" | "product" | "rawGet" | "floor", number[][]>;
+export type WarmLatencyResult = Record<
+  "health" | "product" | "rawGet" | "floor" | "expressFloor",
+  number[][]
+>;
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_CONFIG ?? "") as WarmLatencyConfig;
   const { handler } = createRequire(__filename)(config.handlerFile) as { handler: Handler };
   const floor = (createRequire(__filename)(config.floorFile) as { handler: Handler }).handler;
+  const expressFloor = (createRequire(__filename)(config.expressFloorFile) as { handler: Handler }).handler;
   const raw = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
     health: () => invoke(healthEvent),
     product: () => invoke(productEvent),
     floor: () => invoke(productEvent, floor),
+    expressFloor: () => invoke(productEvent, expressFloor),
     rawGet: async () => {
       const { Item } = await raw.send(
         new GetCommand({ TableName: config.productsTable, Key: { productId: config.productId } }),
@@ -55,7 +62,7 @@ async function main(): Promise<void> {
       if (!Item) throw new Error("the bench product is missing");
     },
   };
-  const result: WarmLatencyResult = { health: [], product: [], rawGet: [], floor: [] };
+  const result: WarmLatencyResult = { health: [], product: [], rawGet: [], floor: [], expressFloor: [] };
   const measure = async (names: readonly (keyof typeof cases)[], blockSize: number) => {
     for (let i = 0; i < config.warmup; i++) for (const name of names) await cases[name]();
     for (let block = 0; block < config.blocks; block++) {
@@ -75,7 +82,7 @@ async function main(): Promise<void> {
   // /health is pure CPU: measured on its own. The DynamoDB read and its raw baseline are interleaved, so
   // that both meet DynamoDB Local (and the machine) in the same state.
   await measure(["health"], config.healthBlockSize);
-  await measure(["product", "rawGet", "floor"], config.blockSize);
+  await measure(["product", "rawGet", "floor", "expressFloor"], config.blockSize);
   raw.destroy();
   console.log(RESULT_PREFIX + JSON.stringify(result));
   process.exit(0);

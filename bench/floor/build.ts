@@ -2,14 +2,17 @@ import path from "node:path";
 import { build } from "esbuild";
 
 /**
- * Bundles the floor handler into `<outDir>/index.js` the way scripts/bundle.ts bundles ours (one CommonJS
+ * Bundles a floor handler (the plain one, or the framework's: express-handler.ts) into `<outDir>/index.js` the way scripts/bundle.ts bundles ours (one CommonJS
  * file for Node 22, minified, packages' ES module builds, a linked source map), so the two differ only in
  * what they do.
  */
-export async function bundleFloorHandler(outDir: string): Promise<string> {
+export async function bundleFloorHandler(
+  outDir: string,
+  handler: "handler.ts" | "express-handler.ts" = "handler.ts",
+): Promise<string> {
   const outfile = path.join(outDir, "index.js");
   await build({
-    entryPoints: [path.join(__dirname, "handler.ts")],
+    entryPoints: [path.join(__dirname, handler)],
     outfile,
     bundle: true,
     platform: "node",

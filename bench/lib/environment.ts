@@ -35,6 +35,8 @@ export async function bundleIntoTaskRoot(): Promise<string> {
   }
   // The floor handler our API is compared with, beside it in the same task root.
   await bundleFloorHandler(path.join(taskRoot, "floor"));
+  // And the same call behind Express and serverless-http alone (the warm section's framework floor).
+  await bundleFloorHandler(path.join(taskRoot, "express-floor"), "express-handler.ts");
   // The compile cache the image ships (Dockerfile), filled the same way and read-only like /var/task.
   const cache = compileCacheDir(taskRoot);
   execFileSync(process.execPath, [path.join(root, "scripts", "fill-compile-cache.mjs"), taskRoot, cache], {

@@ -22,6 +22,7 @@ export async function warmOverhead(
   const config: WarmLatencyConfig = {
     handlerFile: path.join(env.taskRoot, "api", "index.js"),
     floorFile: path.join(env.taskRoot, "floor", "index.js"),
+    expressFloorFile: path.join(env.taskRoot, "express-floor", "index.js"),
     productsTable: env.local.env.PRODUCTS_TABLE,
     productId: BENCH_PRODUCT_ID,
     warmup: 300,
@@ -51,6 +52,13 @@ export async function warmOverhead(
   const overFloor = blocks.product.map(
     (samples, i) => percentile(samples, 50) / percentile(blocks.floor[i], 50),
   );
+  // Split of the ratio over the floor: what Express and serverless-http cost by themselves, and what ours adds.
+  const frameworkOverFloor = blocks.expressFloor.map(
+    (samples, i) => percentile(samples, 50) / percentile(blocks.floor[i], 50),
+  );
+  const productOverFramework = blocks.product.map(
+    (samples, i) => percentile(samples, 50) / percentile(blocks.expressFloor[i], 50),
+  );
   const overheads = blocks.product.map(
     (samples, i) => percentile(samples, 50) - percentile(blocks.rawGet[i], 50),
   );
@@ -58,7 +66,7 @@ export async function warmOverhead(
     title: "Warm overhead (in-process handler latency)",
     method:
       "A child process loads dist/api/index.js and calls its handler with API Gateway v2 events, no HTTP in between: `GET /health` on its own, then `GET /products/{id}` " +
-      `interleaved with a raw \`GetCommand\` for the same item through the child's own DocumentClient and with the floor handler (bench/floor: one \`GetCommand\` through lib-dynamodb, the item as JSON, bundled like ours) answering the same event; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.healthBlockSize} \`/health\` calls and of ${options.blockSize} rounds of the three. ` +
+      `interleaved with a raw \`GetCommand\` for the same item through the child's own DocumentClient and with the floor handler (bench/floor: one \`GetCommand\` through lib-dynamodb, the item as JSON, bundled like ours) and the framework floor (bench/floor/express-handler.ts: the same call behind Express 5 and serverless-http, one route, nothing of ours) answering the same event; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.healthBlockSize} \`/health\` calls and of ${options.blockSize} rounds of the four. ` +
       "Each figure is the median over the runs of that run's percentile; the spread is across runs.",
     figures: [
       figure({
@@ -117,6 +125,24 @@ export async function warmOverhead(
         unit: "x",
         summary: summarize(overFloor),
         target: { comparison: "<=", value: 1.15 },
+      }),
+      figure({
+        id: "warm.expressFloorP50Ms",
+        label: "Framework floor (Express + serverless-http, the same `GetCommand`) p50",
+        unit: "ms",
+        summary: summarize(perBlock("expressFloor", 50)),
+      }),
+      figure({
+        id: "warm.expressFloorOverFloorP50",
+        label: "Framework floor p50 / floor handler p50 (what Express and serverless-http cost)",
+        unit: "x",
+        summary: summarize(frameworkOverFloor),
+      }),
+      figure({
+        id: "warm.productOverExpressFloorP50",
+        label: "`GET /products/{id}` p50 / framework floor p50 (what our layers cost)",
+        unit: "x",
+        summary: summarize(productOverFramework),
       }),
       figure({
         id: "warm.productOverheadMs",
