@@ -68,9 +68,10 @@ export function documentTypesFor(kinds: readonly DocumentKind[]): string[] {
  * Ten IAM policies read the same resource's documents; the runtime decodes its inputs once per request
  * (deserialize-once.ts) and gives each policy a fresh proxy over them, so the object behind the proxy
  * identifies the resource of this request, and its documents are parsed once instead of ten times.
- * Policies only read what they get (the policy tests check decoded inputs are left unchanged).
+ * Policies only read what they get (the policy tests check decoded inputs are left unchanged). Decoded
+ * inputs belong to one resource, so to one type: the object alone is the key.
  */
-const documentsByInputs = new WeakMap<object, { type: string; documents: readonly ResourceDocument[] }>();
+const documentsByInputs = new WeakMap<object, readonly ResourceDocument[]>();
 
 /** The runtime's key for reading the object behind one of its unknown-checking proxies. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime module object, as in deserialize-once.ts
@@ -85,11 +86,9 @@ export function documentsOf(
     return parseDocumentsOf(args);
   }
   const known = documentsByInputs.get(target);
-  if (known !== undefined && known.type === args.type) {
-    return known.documents;
-  }
+  if (known !== undefined) return known;
   const documents = parseDocumentsOf(args);
-  documentsByInputs.set(target, { type: args.type, documents });
+  documentsByInputs.set(target, documents);
   return documents;
 }
 
