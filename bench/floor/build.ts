@@ -2,9 +2,10 @@ import path from "node:path";
 import { build } from "esbuild";
 
 /**
- * Bundles a floor handler (the plain one, or the framework's: express-handler.ts) into `<outDir>/index.js` the way scripts/bundle.ts bundles ours (one CommonJS
- * file for Node 22, minified, packages' ES module builds, a linked source map), so the two differ only in
- * what they do.
+ * Bundles a floor handler (handler.ts, or the framework's: express-handler.ts) into `<outDir>/index.js` the
+ * way scripts/bundle.ts bundles ours (one CommonJS file for Node 22, minified, packages' ES module builds, a
+ * linked source map; not its plugins, which change what loads, not what a warm request runs), so they
+ * differ from ours only in what they do.
  */
 export async function bundleFloorHandler(
   outDir: string,
