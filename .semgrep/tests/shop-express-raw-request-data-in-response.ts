@@ -24,3 +24,16 @@ app.get("/encoded-greeting", (req, res) => {
   // ok: shop-express-raw-request-data-in-response
   res.send(`<p>Hello ${encodeURIComponent(String(req.query.name))}</p>`);
 });
+
+declare const documents: { send(command: unknown): Promise<{ Item?: unknown }> };
+app.get("/items/:id", async (req, res) => {
+  // ok: shop-express-raw-request-data-in-response
+  const { Item } = await documents.send({ Key: { id: req.params.id } });
+  res.json(Item);
+});
+
+app.get("/echo/:id", (req, res) => {
+  const reply = res.status(200);
+  // ruleid: shop-express-raw-request-data-in-response
+  reply.send(req.params.id);
+});
