@@ -46,19 +46,14 @@ export async function warmOverhead(
   // Each block is one run: its p50/p99 are figures, and the spread is across blocks.
   const perBlock = (name: keyof WarmLatencyResult, p: number) =>
     blocks[name].map((samples) => percentile(samples, p));
-  const ratios = blocks.product.map(
-    (samples, i) => percentile(samples, 50) / percentile(blocks.rawGet[i], 50),
-  );
-  const overFloor = blocks.product.map(
-    (samples, i) => percentile(samples, 50) / percentile(blocks.floor[i], 50),
-  );
+  /** Per block, `name`'s p50 over `base`'s p50. */
+  const p50Ratio = (name: keyof WarmLatencyResult, base: keyof WarmLatencyResult) =>
+    blocks[name].map((samples, i) => percentile(samples, 50) / percentile(blocks[base][i], 50));
+  const ratios = p50Ratio("product", "rawGet");
+  const overFloor = p50Ratio("product", "floor");
   // Split of the ratio over the floor: what Express and serverless-http cost by themselves, and what ours adds.
-  const frameworkOverFloor = blocks.expressFloor.map(
-    (samples, i) => percentile(samples, 50) / percentile(blocks.floor[i], 50),
-  );
-  const productOverFramework = blocks.product.map(
-    (samples, i) => percentile(samples, 50) / percentile(blocks.expressFloor[i], 50),
-  );
+  const frameworkOverFloor = p50Ratio("expressFloor", "floor");
+  const productOverFramework = p50Ratio("product", "expressFloor");
   const overheads = blocks.product.map(
     (samples, i) => percentile(samples, 50) - percentile(blocks.rawGet[i], 50),
   );

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import request from "supertest";
 import { createAwsClients } from "../../app/aws/clients";
@@ -144,21 +145,10 @@ describe("Dependency faults (a TCP proxy between the app and DynamoDB Local / s3
   for (const errorType of ["ProvisionedThroughputExceededException", "ThrottlingException"]) {
     it(`answers 503 with Retry-After when DynamoDB throttles (${errorType})`, async () => {
       let throttled = 0;
-      // DynamoDB's JSON 1.0 protocol: HTTP 400, the error's name in x-amzn-ErrorType and in __type.
       await dynamo.respond((req, res) => {
         req.resume().on("end", () => {
           throttled++;
-          res.writeHead(400, {
-            "content-type": "application/x-amz-json-1.0",
-            "x-amzn-errortype": `${errorType}:`,
-            "x-amzn-requestid": randomUUID(),
-          });
-          res.end(
-            JSON.stringify({
-              __type: `com.amazonaws.dynamodb.v20120810#${errorType}`,
-              message: "Rate of requests exceeds the allowed throughput.",
-            }),
-          );
+          answerDynamoDbError(res, errorType, "Rate of requests exceeds the allowed throughput.");
         });
       });
       const before = context.metrics.dependencyFailures.length;
@@ -283,17 +273,7 @@ describe("Dependency faults (a TCP proxy between the app and DynamoDB Local / s3
         const firstPut = req.headers["x-amz-target"] === "DynamoDB_20120810.PutItem" && putItems++ === 0;
         void fetch(target, { method: "POST", headers, body: Buffer.concat(chunks) }).then(async (answer) => {
           if (firstPut && answer.ok) {
-            res.writeHead(400, {
-              "content-type": "application/x-amz-json-1.0",
-              "x-amzn-errortype": "ConditionalCheckFailedException:",
-              "x-amzn-requestid": randomUUID(),
-            });
-            res.end(
-              JSON.stringify({
-                __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
-                message: "The conditional request failed",
-              }),
-            );
+            answerDynamoDbError(res, "ConditionalCheckFailedException", "The conditional request failed");
             return;
           }
           res.writeHead(answer.status, Object.fromEntries(answer.headers));
@@ -350,6 +330,16 @@ describe("Dependency faults (a TCP proxy between the app and DynamoDB Local / s3
     }
   });
 });
+
+/** An error in DynamoDB's JSON 1.0 protocol: HTTP 400, its name in x-amzn-ErrorType and in __type. */
+function answerDynamoDbError(res: ServerResponse, errorType: string, message: string): void {
+  res.writeHead(400, {
+    "content-type": "application/x-amz-json-1.0",
+    "x-amzn-errortype": `${errorType}:`,
+    "x-amzn-requestid": randomUUID(),
+  });
+  res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorType}`, message }));
+}
 
 function countBy(values: number[]): Record<string, number> {
   const counts: Record<string, number> = {};
