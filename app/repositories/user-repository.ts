@@ -46,11 +46,14 @@ export class UserRepository {
   }
 
   async findByEmail(email: string): Promise<StoredUser | undefined> {
+    // No account has a blank email (registration validates it), and DynamoDB refuses an empty key.
+    const key = normalizeEmail(email);
+    if (key === "") return undefined;
     const [db, { GetCommand }] = await Promise.all([this.db(), commands()]);
     const { Item: item } = await db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { email: normalizeEmail(email) },
+        Key: { email: key },
         ConsistentRead: true,
       }),
       budgets.read(),

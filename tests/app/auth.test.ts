@@ -102,6 +102,13 @@ describe("Auth", () => {
       assert.equal(wrong.body.title, unknown.body.title);
     });
 
+    it("answers a blank email (spaces only, which no account can have) with the same 401", async () => {
+      const blank = await request(context.app)
+        .post("/auth/login")
+        .send({ email: " ", password: "wrong password" });
+      assertProblem(blank, 401);
+    });
+
     it("rejects tokens that are forged, unsigned, expired, for another audience, or not access tokens", async () => {
       const account = await registerAndLogin(context.app);
       const { kid, secret } = await context.signingKey();
