@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { analyzeByType } from "./analyze-by-type";
+import { lazyRequestDeserializers, type ProtocolModules, type RequestDeserializers } from "./request-decoding";
 import {
   cachingResponseSerializer,
   type AnalyzeResponseClass,
@@ -17,6 +18,7 @@ import { sharedStackHandler, stackIsShareable } from "./stack-once";
  * exports) says which pack is being served, and `addService`, called by it, receives the handlers and the
  * service's serializers. Only that one registration is changed; any other gRPC server is left alone.
  *
+ * - Both requests: each resource's inputs are kept as bytes and decoded when read (request-decoding.ts).
  * - `Analyze`: each request is served by the runtime's own handler made for the policies that can judge
  *   its type (analyze-by-type.ts).
  * - `AnalyzeStack`: the stack is decoded and indexed once for all stack policies (stack-once.ts).
@@ -37,6 +39,7 @@ interface ServedPack {
 type Handler = (call: { request: never }, callback: never) => Promise<void>;
 
 interface MethodDefinition {
+  requestDeserialize?: (buffer: Buffer) => unknown;
   responseSerialize?: (response: never) => Buffer;
 }
 
@@ -70,6 +73,7 @@ function runtimeModules(): {
   server: RuntimeServer;
   grpc: GrpcServerPrototype | undefined;
   analyzerPb: unknown;
+  requests: RequestDeserializers | undefined;
 } {
   /* eslint-disable @typescript-eslint/no-require-imports, security/detect-non-literal-require */
   const server = require("@pulumi/policy/server") as RuntimeServer;
@@ -79,20 +83,29 @@ function runtimeModules(): {
   const grpc = require(require.resolve("@grpc/grpc-js", { paths: [runtimeDir] })) as {
     Server?: { prototype: GrpcServerPrototype };
   };
-  const analyzerPb = require(
-    require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [runtimeDir] }),
-  ) as {
-    AnalyzeResponse?: unknown;
+  const analyzerPath = require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [runtimeDir] });
+  const analyzerPb = require(analyzerPath) as ProtocolModules["analyzer"] & { AnalyzeResponse?: unknown };
+  // The google-protobuf those messages are built with (resolved from their directory, as they do).
+  const fromProto = { paths: [path.dirname(analyzerPath)] };
+  const jspb = require(require.resolve("google-protobuf", fromProto)) as ProtocolModules["jspb"];
+  const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", fromProto)) as {
+    Struct: ProtocolModules["Struct"];
   };
   /* eslint-enable @typescript-eslint/no-require-imports, security/detect-non-literal-require */
-  return { server, grpc: grpc.Server?.prototype, analyzerPb: analyzerPb.AnalyzeResponse };
+  return {
+    server,
+    grpc: grpc.Server?.prototype,
+    analyzerPb: analyzerPb.AnalyzeResponse,
+    requests: lazyRequestDeserializers({ analyzer: analyzerPb, Struct: structPb.Struct, jspb }),
+  };
 }
 
-/** The service and handlers as registered for `pack`, with the three changes above. */
+/** The service and handlers as registered for `pack`, with the four changes above. */
 function served(
   pack: ServedPack,
   server: RuntimeServer,
   responseClass: unknown,
+  requests: RequestDeserializers | undefined,
   service: Record<string, MethodDefinition>,
   implementation: Record<string, unknown>,
 ): { service: Record<string, MethodDefinition>; implementation: Record<string, unknown> } {
@@ -107,6 +120,14 @@ function served(
     handlers.analyzeStack = sharedStackHandler(handlers.analyzeStack as Handler);
   }
   const methods = { ...service };
+  if (requests !== undefined) {
+    for (const name of ["analyze", "analyzeStack"] as const) {
+      const method = methods[name];
+      if (typeof method?.requestDeserialize === "function") {
+        methods[name] = { ...method, requestDeserialize: requests[name] };
+      }
+    }
+  }
   if (typeof responseClass === "function") {
     for (const name of ["analyze", "analyzeStack"]) {
       const method = methods[name];
@@ -129,7 +150,7 @@ function served(
  * is, when a later @pulumi/policy no longer has them.
  */
 export function serveEfficiently(): boolean {
-  const { server, grpc, analyzerPb } = runtimeModules();
+  const { server, grpc, analyzerPb, requests } = runtimeModules();
   const serve = server.serve;
   const addService = grpc?.addService;
   if (grpc === undefined || typeof serve !== "function" || typeof addService !== "function") {
@@ -159,10 +180,18 @@ export function serveEfficiently(): boolean {
       if (serving === undefined) {
         return addService.call(this, service, implementation);
       }
-      const registered = served(serving, server, analyzerPb, service, implementation);
+      const registered = served(serving, server, analyzerPb, requests, service, implementation);
       return addService.call(this, registered.service, registered.implementation);
     },
     { [installed]: true },
   );
   return true;
+}
+
+/**
+ * The request deserializers the pack is served with (request-decoding.ts), or undefined when this
+ * @pulumi/pulumi's messages have fields they do not know and the generated ones are kept.
+ */
+export function servedRequestDeserializers(): RequestDeserializers | undefined {
+  return runtimeModules().requests;
 }

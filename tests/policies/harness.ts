@@ -6,6 +6,7 @@ import type {
 } from "@pulumi/policy";
 import * as runtimeServer from "@pulumi/policy/server";
 import { deserializeOncePerRequest } from "../../policies/lib/deserialize-once";
+import { servedRequestDeserializers } from "../../policies/lib/serving";
 import { sharedStackHandler } from "../../policies/lib/stack-once";
 import { packName } from "../../policies/pack";
 import packageJson from "../../policies/package.json";
@@ -57,6 +58,20 @@ const runtime = runtimeServer as unknown as PolicyRuntime;
 
 // The pack's entry point installs this before serving; the runtime in-process must decode the same way.
 deserializeOncePerRequest();
+
+const served = servedRequestDeserializers();
+
+/**
+ * The request as the pack's server decodes it from the wire, inputs kept as bytes until read
+ * (request-decoding.ts), so every policy test runs on the path the pack is served by. With a protocol
+ * whose fields the lazy decoders do not know the server keeps the generated decoding, and so does this.
+ */
+function asReceived<Request extends { serializeBinary(): Uint8Array }>(
+  request: Request,
+  method: "analyze" | "analyzeStack",
+): Request {
+  return served === undefined ? request : (served[method](Buffer.from(request.serializeBinary())) as Request);
+}
 
 /** The runtime's sentinel for a string that is unknown during preview (what the engine sends). */
 export const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -156,7 +171,7 @@ export function analyzeRequest(
     "advisory",
     prepare(policies, options),
   );
-  return invoke(handler, request);
+  return invoke(handler, asReceived(request, "analyze"));
 }
 
 /** The runtime's `AnalyzeStack` handler, given a request as the engine would send it. */
@@ -169,7 +184,7 @@ export function analyzeStackRequest(
   const handler = sharedStackHandler(
     runtime.makeAnalyzeStackRpcFun(testPackName, packVersion, "advisory", prepare(policies, options)),
   );
-  return invoke(handler, request);
+  return invoke(handler, asReceived(request, "analyzeStack"));
 }
 
 export function analyzeResource(

@@ -5,9 +5,17 @@ import * as runtimeServer from "@pulumi/policy/server";
 import type { Policies } from "@pulumi/policy";
 import { analyzeByType, policiesForType } from "../../policies/lib/analyze-by-type";
 import { forTypes } from "../../policies/lib/policy";
+import { lazyRequestDeserializers } from "../../policies/lib/request-decoding";
 import { cachingResponseSerializer } from "../../policies/lib/response-encoding";
+import { servedRequestDeserializers } from "../../policies/lib/serving";
 import { policies } from "../../policies/pack";
-import { fromAnalyzeResponse, toAnalyzeRequest } from "../../scripts/preview/analyzer-messages";
+import {
+  fromAnalyzeResponse,
+  toAnalyzeRequest,
+  toAnalyzeStackRequest,
+} from "../../scripts/preview/analyzer-messages";
+import * as jspb from "google-protobuf";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { resourceCases } from "./corpus";
 import { testPackName, toAnalyzed } from "./harness";
 
@@ -82,6 +90,60 @@ describe("serving the pack (policies/lib/serving.ts and its parts)", () => {
           );
         }
       }
+    });
+  });
+
+  describe("the request deserializers", () => {
+    const served = servedRequestDeserializers();
+    const requests = resourceCases.map((c, index) => ({
+      title: c.title,
+      bytes: Buffer.from(toAnalyzeRequest(toAnalyzed(c.resource, index)).serializeBinary()),
+    }));
+
+    it("are the ones the pack is served with, for the runtime's protocol messages", () => {
+      assert.ok(served, "the lazy request decoding is off: the messages' fields are not the ones it knows");
+    });
+
+    it("give every corpus request as the generated deserializer does, inputs read lazily or not", () => {
+      for (const { title, bytes } of requests) {
+        const generated = analyzerproto.AnalyzeRequest.deserializeBinary(bytes);
+        const read = () => served!.analyze(bytes) as analyzerproto.AnalyzeRequest;
+        // Read as the runtime reads inputs (toJavaScript from the bytes), then as anything else would.
+        assert.deepEqual(read().getProperties()?.toJavaScript(), generated.getProperties()?.toJavaScript(), title);
+        assert.deepEqual(
+          read().getProvider()?.getProperties()?.toJavaScript(),
+          generated.getProvider()?.getProperties()?.toJavaScript(),
+          title,
+        );
+        assert.deepEqual(read().toObject(), generated.toObject(), title);
+        assert.deepEqual(Buffer.from(read().serializeBinary()), bytes, title);
+      }
+    });
+
+    it("give a whole stack as the generated deserializer does", () => {
+      const stack = toAnalyzeStackRequest(resourceCases.map((c, index) => toAnalyzed(c.resource, index)));
+      const bytes = Buffer.from(stack.serializeBinary());
+      const generated = analyzerproto.AnalyzeStackRequest.deserializeBinary(bytes);
+      const read = served!.analyzeStack(bytes) as analyzerproto.AnalyzeStackRequest;
+      const resources = read.getResourcesList();
+      assert.equal(resources.length, resourceCases.length);
+      resources.forEach((resource, index) => {
+        const expected = generated.getResourcesList()[index];
+        assert.deepEqual(resource.getProperties()?.toJavaScript(), expected.getProperties()?.toJavaScript());
+        assert.deepEqual(resource.toObject(), expected.toObject());
+      });
+      assert.deepEqual(Buffer.from(read.serializeBinary()), bytes);
+    });
+
+    it("step aside when a message has a field they do not know (a later protocol)", () => {
+      class AnalyzeRequestWithMore extends analyzerproto.AnalyzeRequest {
+        getStackTags(): string {
+          return "";
+        }
+      }
+      const analyzer = { ...analyzerproto, AnalyzeRequest: AnalyzeRequestWithMore };
+      assert.ok(lazyRequestDeserializers({ analyzer, Struct, jspb } as never) === undefined);
+      assert.ok(lazyRequestDeserializers({ analyzer: analyzerproto, Struct, jspb } as never) !== undefined);
     });
   });
 
