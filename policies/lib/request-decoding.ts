@@ -1,5 +1,5 @@
 import type { BinaryReader, Message } from "google-protobuf";
-import { structToJavaScript } from "./struct-decoding";
+import { structDecoder } from "./struct-decoding";
 
 /**
  * Request deserializers for `Analyze` and `AnalyzeStack` that give the generated messages, field for
@@ -117,6 +117,7 @@ function lazyStructClass(
   BinaryReaderClass: ProtocolModules["jspb"]["BinaryReader"],
 ): new (bytes: Uint8Array) => StructMessage {
   const decodeFully = (bytes: Uint8Array) => Struct.deserializeBinary(bytes).toJavaScript();
+  const decode = structDecoder(BinaryReaderClass, decodeFully);
   const base = Struct as unknown as new () => StructMessage;
   return class LazyStruct extends base {
     #bytes: Uint8Array | undefined;
@@ -136,7 +137,7 @@ function lazyStructClass(
     }
 
     override toJavaScript(): Record<string, unknown> {
-      return this.#bytes === undefined ? super.toJavaScript() : structToJavaScript(this.#bytes, decodeFully);
+      return this.#bytes === undefined ? super.toJavaScript() : decode(this.#bytes);
     }
 
     override getFieldsMap(noLazyCreate?: boolean): unknown {
