@@ -1,7 +1,11 @@
 import * as path from "node:path";
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { analyzeByType } from "./analyze-by-type";
-import { lazyRequestDeserializers, type ProtocolModules, type RequestDeserializers } from "./request-decoding";
+import {
+  lazyRequestDeserializers,
+  type ProtocolModules,
+  type RequestDeserializers,
+} from "./request-decoding";
 import {
   cachingResponseSerializer,
   type AnalyzeResponseClass,

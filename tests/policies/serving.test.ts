@@ -109,7 +109,11 @@ describe("serving the pack (policies/lib/serving.ts and its parts)", () => {
         const generated = analyzerproto.AnalyzeRequest.deserializeBinary(bytes);
         const read = () => served!.analyze(bytes) as analyzerproto.AnalyzeRequest;
         // Read as the runtime reads inputs (toJavaScript from the bytes), then as anything else would.
-        assert.deepEqual(read().getProperties()?.toJavaScript(), generated.getProperties()?.toJavaScript(), title);
+        assert.deepEqual(
+          read().getProperties()?.toJavaScript(),
+          generated.getProperties()?.toJavaScript(),
+          title,
+        );
         assert.deepEqual(
           read().getProvider()?.getProperties()?.toJavaScript(),
           generated.getProvider()?.getProperties()?.toJavaScript(),

@@ -37,7 +37,11 @@ function assertSame(actual: unknown, expected: unknown, at = "value"): void {
   assert.equal(Array.isArray(actual), Array.isArray(expected), at);
   assert.deepEqual(Object.keys(actual as object), Object.keys(expected), `${at}: keys`);
   for (const key of Object.keys(expected)) {
-    assertSame((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${at}.${key}`);
+    assertSame(
+      (actual as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      `${at}.${key}`,
+    );
   }
   const expectedPrototype: unknown = Object.getPrototypeOf(expected);
   const actualPrototype: unknown = Object.getPrototypeOf(actual);
@@ -107,7 +111,10 @@ const wireValue: fc.Memo<number[]> = fc.memo((depth) => {
     { arbitrary: leaf, weight: 3 },
     wireStruct(depth - 1).map((content) => delimited(5, content)),
     fc.array(wireValue(depth - 1), { maxLength: 4 }).map((values) =>
-      delimited(6, values.flatMap((value) => delimited(1, value))),
+      delimited(
+        6,
+        values.flatMap((value) => delimited(1, value)),
+      ),
     ),
     fc.tuple(leaf, leaf).map(([a, b]) => [...a, ...b]),
   );
@@ -168,7 +175,11 @@ describe("decoding inputs straight from the wire (policies/lib/struct-decoding.t
 
   it("hands truncated and corrupted messages to google-protobuf, which answers as it always did", () => {
     const sample = Buffer.from(
-      Struct.fromJavaScript({ name: "orders", tags: { env: "dev" }, list: [1, "two", null, true] }).serializeBinary(),
+      Struct.fromJavaScript({
+        name: "orders",
+        tags: { env: "dev" },
+        list: [1, "two", null, true],
+      }).serializeBinary(),
     );
     for (let end = 0; end < sample.length; end++) {
       assertSameAnswer(sample.subarray(0, end));
