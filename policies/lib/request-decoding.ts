@@ -8,8 +8,8 @@ import { structDecoder } from "./struct-decoding";
  *
  * google-protobuf decodes every Struct into a tree of messages up front, and the runtime then turns
  * each into plain JavaScript with `toJavaScript()`: decoding was the whole cost of the no-op pack and
- * most of an `AnalyzeStack` (5,000 resources: about 0.7 s), yet most inputs are never read, because the
- * stack policies look at a few types and most resources have no resource policy left for their type
+ * most of an `AnalyzeStack` (5,000 resources: about 0.7 s), yet many inputs are never read: the stack
+ * policies look at a few types, and a resource whose type no resource policy judges is never opened
  * (analyze-by-type.ts). A lazy Struct's `toJavaScript()` decodes straight from the bytes
  * (struct-decoding.ts); anything else asked of it decodes it into the message first, so it answers as a
  * Struct always does.
