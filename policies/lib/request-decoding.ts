@@ -37,11 +37,15 @@ interface StructMessage {
 
 type StructClass = MessageClass<StructMessage>;
 
-interface ResourceFields {
+/** The fields a resource and its provider share. */
+interface IdentityFields {
   setType(value: string): void;
   setProperties(value: StructMessage): void;
   setUrn(value: string): void;
   setName(value: string): void;
+}
+
+interface ResourceFields extends IdentityFields {
   setOptions(value: unknown): void;
   setProvider(value: unknown): void;
 }
@@ -61,7 +65,7 @@ export interface ProtocolModules {
   readonly analyzer: {
     readonly AnalyzeRequest: MessageClass<ResourceFields>;
     readonly AnalyzerResource: MessageClass<StackResourceFields>;
-    readonly AnalyzerProviderResource: MessageClass<Omit<ResourceFields, "setOptions" | "setProvider">>;
+    readonly AnalyzerProviderResource: MessageClass<IdentityFields>;
     readonly AnalyzerResourceOptions: MessageClass<unknown>;
     readonly AnalyzerPropertyDependencies: MessageClass<unknown>;
     readonly AnalyzeStackRequest: MessageClass<StackRequestFields>;
@@ -163,34 +167,8 @@ export function lazyRequestDeserializers(modules: ProtocolModules): RequestDeser
   if (!knowsFields(analyzer)) return undefined;
   const LazyStruct = lazyStructClass(Struct, jspb.BinaryReader);
 
-  const readProvider = (
-    message: InstanceType<ProtocolModules["analyzer"]["AnalyzerProviderResource"]>,
-    reader: BinaryReader,
-  ) => {
-    while (reader.nextField()) {
-      if (reader.isEndGroup()) break;
-      switch (reader.getFieldNumber()) {
-        case 1:
-          message.setType(reader.readString());
-          break;
-        case 2:
-          message.setProperties(new LazyStruct(reader.readBytes()));
-          break;
-        case 3:
-          message.setUrn(reader.readString());
-          break;
-        case 4:
-          message.setName(reader.readString());
-          break;
-        default:
-          reader.skipField();
-      }
-    }
-    return message;
-  };
-
-  /** Fields 1-6, shared by `AnalyzeRequest` and `AnalyzerResource`; false for any other field. */
-  const readResourceField = (message: ResourceFields, reader: BinaryReader): boolean => {
+  /** Fields 1-4, the same in a resource and its provider; false for any other field. */
+  const readIdentityField = (message: IdentityFields, reader: BinaryReader): boolean => {
     switch (reader.getFieldNumber()) {
       case 1:
         message.setType(reader.readString());
@@ -204,6 +182,23 @@ export function lazyRequestDeserializers(modules: ProtocolModules): RequestDeser
       case 4:
         message.setName(reader.readString());
         return true;
+      default:
+        return false;
+    }
+  };
+
+  const readProvider = (message: IdentityFields, reader: BinaryReader) => {
+    while (reader.nextField()) {
+      if (reader.isEndGroup()) break;
+      if (!readIdentityField(message, reader)) reader.skipField();
+    }
+    return message;
+  };
+
+  /** Fields 1-6, shared by `AnalyzeRequest` and `AnalyzerResource`; false for any other field. */
+  const readResourceField = (message: ResourceFields, reader: BinaryReader): boolean => {
+    if (readIdentityField(message, reader)) return true;
+    switch (reader.getFieldNumber()) {
       case 5: {
         const options = new analyzer.AnalyzerResourceOptions();
         reader.readMessage(options as Message, analyzer.AnalyzerResourceOptions.deserializeBinaryFromReader);

@@ -86,6 +86,10 @@ function readEntry(entry: { key: string; value: unknown }, reader: BinaryReader)
   }
 }
 
+function readNestedStruct(slot: Slot, reader: BinaryReader): void {
+  slot.value = readStruct(reader);
+}
+
 /** `ListValue { repeated Value values = 1; }` */
 function readList(slot: Slot, reader: BinaryReader): void {
   const values: unknown[] = [];
@@ -128,9 +132,7 @@ function readValue(slot: Slot, reader: BinaryReader): void {
         break;
       case 5: {
         const nested: Slot = { value: undefined };
-        reader.readMessage(nested, (into: Slot, inner: BinaryReader) => {
-          into.value = readStruct(inner);
-        });
+        reader.readMessage(nested, readNestedStruct);
         slot.value = nested.value;
         break;
       }
