@@ -67,6 +67,20 @@ describe("Auth", () => {
         .send({ email, password: "x".repeat(128), name: "A" });
       assert.equal(ok.status, 201);
     });
+
+    it("refuses a blank name, and its published schema says so (a pattern, not only a length)", async () => {
+      const blank = await request(context.app)
+        .post("/auth/register")
+        .send({ email: `blank-${Date.now()}@example.com`, password: "0123456789", name: "   " });
+      assertProblem(blank, 400);
+      const spec = await request(context.app).get("/openapi.json");
+      const name = (
+        spec.body as {
+          components: { schemas: Record<string, { properties: Record<string, { pattern?: string }> }> };
+        }
+      ).components.schemas.RegisterRequest.properties.name;
+      assert.ok(name.pattern !== undefined && !new RegExp(name.pattern).test("   "), JSON.stringify(name));
+    });
   });
 
   describe("login and access tokens", () => {
