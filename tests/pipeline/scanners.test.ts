@@ -67,10 +67,11 @@ export const greetings = Router().get("/hello", (req, res) => {
     // A key id in AWS's format (AKIA + 16 base-32 characters) and a 40-character secret; neither is real.
     const base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     const keyId = `AKIA${Array.from({ length: 16 }, () => base32[randomInt(32)]).join("")}`;
-    // generic-api-key drops a match that contains one of its ~1,500 stopwords ("java", "html"...),
-    // so about 1 random base64 secret in 100 went unflagged and failed CI. Without vowels, h, v, x and 0 no
-    // stopword can occur, and 40 characters of this alphabet stay far above the rule's entropy floor (3.5).
-    const noStopwords = "BCDFGJKLMNPQRSTWZbcdfgjklmnpqrstwz123456789";
+    // generic-api-key drops a match that contains one of its ~1,500 stopwords, case-insensitively ("java",
+    // "html"...), so some random base64 secrets went unflagged and failed CI. Without vowels, h, v, x, 0 and m
+    // no stopword of gitleaks 8.30 can occur (with m, "md5", "mqtt" and "smtp" hid 9 of 4,000 secrets),
+    // and 40 characters of this alphabet stay far above the rule's entropy floor (3.5).
+    const noStopwords = "BCDFGJKLNPQRSTWZbcdfgjklnpqrstwz123456789";
     const secret = Array.from({ length: 40 }, () => noStopwords[randomInt(noStopwords.length)]).join("");
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     sandbox = sandboxOf(["app", "Pulumi.dev.yaml", ".gitleaks.toml"]);
