@@ -31,10 +31,12 @@ COPY tsconfig.json ./
 COPY app ./app
 COPY scripts ./scripts
 RUN npm run bundle
-# Node's module compile cache for the API (V8's code for the handler and its lazy chunks), filled with the
-# files where the runtime stage puts them and on the same Node: Node keys each entry by path and contents.
-# The Lambda reads it through NODE_COMPILE_CACHE below; /var/task is read-only there, so it stays as built.
-# Cold start to the first GET /products/{id} about -15 to -20 ms (bench/report/optimisations.md).
+# The API's code caches, filled with the files where the runtime stage puts them and on the same Node:
+# Node's module compile cache for the lazy chunks (keyed by path and contents), and the loader's V8 code
+# cache of the API bundle, taken after a first request (app/entrypoints/code-cache.ts). The Lambda finds
+# both through NODE_COMPILE_CACHE below; /var/task is read-only there, so they stay as built. V8 refuses
+# code made under other V8 flags: the API then warns SHOP_CODE_CACHE_UNUSED once and compiles as usual.
+# Cold start to the first GET /products/{id}: see bench/report/optimisations.md.
 RUN mkdir -p ${LAMBDA_TASK_ROOT} && cp -r dist/api ${LAMBDA_TASK_ROOT}/api \
  && node scripts/fill-compile-cache.mjs ${LAMBDA_TASK_ROOT} /build/dist/compile-cache
 

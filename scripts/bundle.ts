@@ -1,6 +1,7 @@
 /**
  * `npm run bundle`: the Lambda bundles, built with esbuild.
- *   dist/api/index.js     API handler (export `handler`)
+ *   dist/api/index.js     API handler (export `handler`): loads dist/api/app.js with its code cache
+ *   dist/api/app.js       the API (see API_LOADER)
  *   dist/report/index.js  weekly report job (export `handler`)
  *   dist/rotation/index.js  JWT signing-key rotation function (export `handler`)
  *   dist/swagger-ui/      the Swagger UI files /docs serves
@@ -117,6 +118,14 @@ export const lazyModules: Readonly<Record<string, string>> = {
 const LAZY_DIR = "lazy";
 
 /**
+ * The API's handler file is a small loader (app/entrypoints/lambda-api-loader.ts) that compiles the API
+ * bundle, app.js, with a V8 code cache taken after a first request (app/entrypoints/code-cache.ts says why
+ * Node's own compile cache cannot hold it). The loader never bundles the API: it reads app.js at run time.
+ */
+const API_LOADER = path.join(root, "app/entrypoints/lambda-api-loader.ts");
+const API_BUNDLE_FILE = "app.js";
+
+/**
  * The request schemas, the OpenAPI generator and the configuration's schemas, with the part of zod they
  * use: a CommonJS chunk (lazy/schemas.js) that the handler requires when a request first validates a body
  * or query, asks for /openapi.json, or the configuration is invalid; a cold start that does none of these
@@ -201,13 +210,22 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
       ...common,
       format: "cjs",
       entryPoints: [path.join(root, entry)],
-      outfile: path.join(dist, name, "index.js"),
+      outfile: path.join(dist, name, name === "api" ? API_BUNDLE_FILE : "index.js"),
+      // The loader compiles app.js with vm, where import() needs an experimental API: esbuild writes each
+      // import() as a require() on a resolved promise instead, and Node 22 requires the ES module chunks.
+      supported: name === "api" ? { "dynamic-import": false } : undefined,
       plugins:
         name === "api"
           ? [utf8OnlyBodyDecoding, precomputedMimeTypes(path.join(dist, name)), lazyModuleImports]
           : [utf8OnlyBodyDecoding],
     }),
   );
+  const apiLoader = build({
+    ...common,
+    format: "cjs",
+    entryPoints: [API_LOADER],
+    outfile: path.join(dist, "api", "index.js"),
+  });
   const lazy = build({
     ...common,
     format: "esm",
@@ -229,8 +247,9 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
     },
     outfile: path.join(dist, "api", LAZY_DIR, SCHEMA_CHUNK),
   });
-  const [handlerResults, lazyResult, schemaResult] = await Promise.all([
+  const [handlerResults, loaderResult, lazyResult, schemaResult] = await Promise.all([
     Promise.all(handlers),
+    apiLoader,
     lazy,
     schemaChunk,
   ]);
@@ -238,9 +257,10 @@ export async function bundle(): Promise<Record<keyof typeof bundles, Metafile>> 
   const metafiles = Object.fromEntries(
     entries.map(([name], i) => [name, handlerResults[i].metafile!]),
   ) as Record<keyof typeof bundles, Metafile>;
+  const apiParts = [metafiles.api, loaderResult.metafile!, lazyResult.metafile!, schemaResult.metafile!];
   metafiles.api = {
-    inputs: { ...metafiles.api.inputs, ...lazyResult.metafile!.inputs, ...schemaResult.metafile!.inputs },
-    outputs: { ...metafiles.api.outputs, ...lazyResult.metafile!.outputs, ...schemaResult.metafile!.outputs },
+    inputs: Object.assign({}, ...apiParts.map((part) => part.inputs)),
+    outputs: Object.assign({}, ...apiParts.map((part) => part.outputs)),
   };
 
   const swaggerSource = path.dirname(require.resolve("swagger-ui-dist/package.json"));

@@ -1,10 +1,13 @@
 /**
- * Fills Node's module compile cache for the API handler at image build time (Dockerfile), and for the
- * bench's task root: `node scripts/fill-compile-cache.mjs <task root> <cache dir>`. It loads dist/api and
- * every chunk it may import later, answers one GET /health, and leaves V8's code for them in the cache
- * directory, which the image ships read-only and the Lambda reads through NODE_COMPILE_CACHE. Node keys
- * each entry by the file's path and contents, so it must run where the files will sit (/var/task) and on
- * the Node that will run them (the same base image). Plain JavaScript: it runs on the image's Node, without tsx.
+ * Fills the API's code caches at image build time (Dockerfile), and for the bench's task root:
+ * `node scripts/fill-compile-cache.mjs <task root> <cache dir>`. It loads dist/api and every chunk it may
+ * import later, answers one GET /health, and leaves in the cache directory, which the image ships read-only
+ * and the Lambda finds through NODE_COMPILE_CACHE, two kinds of V8 code: Node's module compile cache, for
+ * the lazy chunks, and the loader's cache of the API bundle, taken after that request and so holding the
+ * functions it ran (app/entrypoints/code-cache.ts). Node keys each entry by the file's path and contents,
+ * and V8 refuses code made by another V8 or under other V8 flags, so this must run where the files will
+ * sit (/var/task), on the Node that will run them (the same base image) and with the same V8 flags.
+ * Plain JavaScript: it runs on the image's Node, without tsx.
  */
 import { readdirSync } from "node:fs";
 import { createRequire, enableCompileCache } from "node:module";
@@ -42,7 +45,9 @@ process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
 
 async function main() {
   const api = path.join(taskRoot, "api");
-  const { handler } = createRequire(import.meta.url)(path.join(api, "index.js"));
+  // Compiled from scratch: whatever cache a variable points at is not the one being made.
+  delete process.env.NODE_COMPILE_CACHE;
+  const { handler, writeCodeCache } = createRequire(import.meta.url)(path.join(api, "index.js"));
   const lazy = path.join(api, "lazy");
   for (const file of readdirSync(lazy).filter((name) => /\.m?js$/.test(name))) {
     await import(pathToFileURL(path.join(lazy, file)).href);
@@ -62,6 +67,7 @@ async function main() {
     { awsRequestId: "compile-cache", getRemainingTimeInMillis: () => 30_000 },
   );
   if (health.statusCode !== 200) throw new Error(`GET /health answered ${health.statusCode}`);
+  writeCodeCache(cacheDir);
 }
 
 main().catch((error) => {

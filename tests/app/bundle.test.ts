@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { tables } from "../../app/data/tables";
 import { bundle } from "../../scripts/bundle";
 import { createTestContext, type TestContext } from "../support/local-aws";
@@ -63,6 +65,33 @@ describe("Lambda bundles (npm run bundle)", function () {
     assert.deepEqual(JSON.parse(products.body!), { items: [], nextCursor: null });
     const css = await invokeInFreshNode(path.join(root, "api/index.js"), httpEvent("/docs/swagger-ui.css"));
     assert.equal(css.statusCode, 200);
+  });
+
+  it("dist/api starts from the code cache the image build fills (scripts/fill-compile-cache.mjs)", async () => {
+    const taskRoot = mkdtempSync(path.join(os.tmpdir(), "shop-task-root-"));
+    try {
+      cpSync(path.resolve("dist/api"), path.join(taskRoot, "api"), { recursive: true });
+      const cacheDir = path.join(taskRoot, "compile-cache");
+      // As in the image build: none of this process's configuration; the script supplies placeholders.
+      await promisify(execFile)(
+        process.execPath,
+        [path.resolve("scripts/fill-compile-cache.mjs"), taskRoot, cacheDir],
+        { env: { PATH: process.env.PATH } },
+      );
+      const script = `const api = require(${JSON.stringify(path.join(taskRoot, "api/index.js"))}); api.handler(${JSON.stringify(httpEvent("/health"))}, {}).then((r) => console.log(JSON.stringify({ status: api.codeCacheStatus, statusCode: r.statusCode })))`;
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
+        env: {
+          ...process.env,
+          NODE_OPTIONS: "",
+          NODE_COMPILE_CACHE: cacheDir,
+          POWERTOOLS_LOG_LEVEL: "SILENT",
+        },
+        cwd: taskRoot,
+      });
+      assert.deepEqual(JSON.parse(stdout), { status: "accepted", statusCode: 200 });
+    } finally {
+      rmSync(taskRoot, { recursive: true, force: true });
+    }
   });
 
   it("dist/report writes a report", async () => {

@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildSync } from "esbuild";
+
+/**
+ * The API's loader (app/entrypoints/code-cache.ts), each case in a fresh Node process as in a cold start:
+ * a bundle built like ours (minified, linked source map) is loaded, its cache written, and loaded again.
+ */
+describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)", function () {
+  this.timeout(60_000);
+  let dir: string;
+  let bundleFile: string;
+  let cacheFile: string;
+  let driver: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "shop-code-cache-"));
+    writeFileSync(
+      path.join(dir, "bundled.ts"),
+      [
+        "export function triple(value: number): number {",
+        "  return value * 3;",
+        "}",
+        "",
+        "export function fail(): never {",
+        '  throw new Error("failed on purpose");',
+        "}",
+        "",
+      ].join("\n"),
+    );
+    bundleFile = path.join(dir, "bundle.js");
+    cacheFile = path.join(dir, "bundle.js.v8-code-cache");
+    buildSync({
+      entryPoints: [path.join(dir, "bundled.ts")],
+      outfile: bundleFile,
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      minify: true,
+      sourcemap: "linked",
+      logLevel: "silent",
+    });
+    // The driver loads the bundle through the real loader, reports what it saw and, when asked, writes the cache.
+    writeFileSync(
+      path.join(dir, "driver.ts"),
+      [
+        `import { loadWithCodeCache } from ${JSON.stringify(path.resolve("app/entrypoints/code-cache.ts"))};`,
+        "const [file, cache, write] = process.argv.slice(2);",
+        "const loaded = loadWithCodeCache(file, cache);",
+        "const bundle = loaded.exports as { triple(value: number): number; fail(): never };",
+        "let stack = '';",
+        "try { bundle.fail(); } catch (error) { stack = (error as Error).stack ?? ''; }",
+        "if (write === 'write') loaded.writeCodeCache(cache);",
+        "console.log(JSON.stringify({ status: loaded.codeCacheStatus, tripled: bundle.triple(7), stack }));",
+      ].join("\n"),
+    );
+    driver = path.join(dir, "driver.js");
+    buildSync({
+      entryPoints: [path.join(dir, "driver.ts")],
+      outfile: driver,
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      logLevel: "silent",
+    });
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const warningsFile = () => path.join(dir, "warnings");
+
+  /** One cold load in a fresh Node; process warnings go to a file (Node's --redirect-warnings) for the checks. */
+  function load(nodeArgs: string[] = [], write = false) {
+    rmSync(warningsFile(), { force: true });
+    const stdout = execFileSync(
+      process.execPath,
+      [
+        `--redirect-warnings=${warningsFile()}`,
+        ...nodeArgs,
+        driver,
+        bundleFile,
+        cacheFile,
+        write ? "write" : "",
+      ],
+      { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+    const warnings = existsSync(warningsFile()) ? readFileSync(warningsFile(), "utf8") : "";
+    return { ...(JSON.parse(stdout) as { status: string; tripled: number; stack: string }), warnings };
+  }
+
+  it("runs the bundle without a cache, writes one after running it, and the next process uses it", () => {
+    rmSync(cacheFile, { force: true });
+    const first = load([], true);
+    assert.equal(first.status, "absent");
+    assert.equal(first.tripled, 21);
+    assert.ok(statSync(cacheFile).size > 8, "a cache beyond its 8-byte header");
+
+    const second = load();
+    assert.equal(second.status, "accepted");
+    assert.equal(second.tripled, 21);
+    assert.equal(second.warnings, "", "an accepted cache warns of nothing");
+  });
+
+  it("drops the cache of another build of the same length, which V8's own check accepts, and warns", () => {
+    load([], true);
+    const original = readFileSync(bundleFile, "utf8");
+    assert.match(original, /\*3\b/);
+    try {
+      // Same length, other code: V8 checks only the length of the source (without the loader's own
+      // check, V8 reports this cache "accepted").
+      writeFileSync(bundleFile, original.replace("*3", "*4"));
+      const changed = load();
+      assert.equal(changed.status, "stale");
+      assert.equal(changed.tripled, 28, "the new code runs, not the cached one");
+      assert.match(changed.warnings, /SHOP_CODE_CACHE_UNUSED.*made for another build/);
+    } finally {
+      writeFileSync(bundleFile, original);
+    }
+  });
+
+  it("compiles without the cache when V8 refuses it (other V8 flags), and warns", () => {
+    load([], true);
+    const refused = load(["--max-semi-space-size=4"]);
+    assert.equal(refused.status, "rejected");
+    assert.equal(refused.tripled, 21);
+    assert.match(refused.warnings, /SHOP_CODE_CACHE_UNUSED.*V8 refused/);
+  });
+
+  it("maps stack traces to the TypeScript sources with --enable-source-maps, as a required bundle would", () => {
+    load([], true);
+    const mapped = load(["--enable-source-maps"]);
+    assert.equal(mapped.status, "accepted");
+    // fail() throws on line 6, column 9 of bundled.ts.
+    assert.match(mapped.stack, /bundled\.ts:6:9\)?\n/);
+    assert.doesNotMatch(mapped.stack, /bundle\.js:/);
+
+    const unmapped = load();
+    assert.match(unmapped.stack, /bundle\.js:\d+:\d+/, "without the flag, the bundle's own positions");
+  });
+});
