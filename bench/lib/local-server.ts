@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { BenchEnvironment } from "./environment";
+import { inspectorUrlIn } from "./heap-probe";
 import { track } from "./processes";
 
 export interface LocalServerOptions {
@@ -12,14 +13,17 @@ export interface LocalServerOptions {
   readonly admin: { readonly email: string; readonly password: string };
   /** More environment for the app (e.g. raised throttles). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Starts Node with its inspector on a free loopback port, for heap-probe.ts. */
+  readonly inspect?: boolean;
 }
 
 export async function startLocalServer(
   bench: BenchEnvironment,
   options: LocalServerOptions,
-): Promise<{ url: string; server: ChildProcess }> {
+): Promise<{ url: string; server: ChildProcess; inspectorUrl?: string }> {
+  const nodeArgs = options.inspect ? ["--inspect=127.0.0.1:0"] : [];
   const server = track(
-    spawn(process.execPath, ["--import", "tsx", "app/entrypoints/local-server.ts"], {
+    spawn(process.execPath, [...nodeArgs, "--import", "tsx", "app/entrypoints/local-server.ts"], {
       cwd: path.resolve(__dirname, "..", ".."),
       env: {
         ...process.env,
@@ -48,7 +52,10 @@ export async function startLocalServer(
     });
     server.once("exit", (code) => reject(new Error(`the local server exited with ${code}:\n${output}`)));
   });
-  return { url, server };
+  if (!options.inspect) return { url, server };
+  const inspectorUrl = inspectorUrlIn(output);
+  if (!inspectorUrl) throw new Error(`the local server did not print its inspector's address:\n${output}`);
+  return { url, server, inspectorUrl };
 }
 
 /** One JSON request; throws with the status and body unless it succeeded. */
