@@ -34,11 +34,16 @@ RUN npm run bundle
 # The API's code caches, filled with the files where the runtime stage puts them and on the same Node:
 # Node's module compile cache for the lazy chunks (keyed by path and contents), and the loader's V8 code
 # cache of the API bundle, taken after a first request (app/entrypoints/code-cache.ts). The Lambda finds
-# both through NODE_COMPILE_CACHE below; /var/task is read-only there, so they stay as built. V8 refuses
-# code made under other V8 flags: the API then warns SHOP_CODE_CACHE_UNUSED once and compiles as usual.
+# both through NODE_COMPILE_CACHE below; /var/task is read-only there, so they stay as built.
 # Cold start to the first GET /products/{id}: see bench/report/optimisations.md.
+#
+# The Lambda runtime starts Node with V8 flags that follow the function's memory size, so the caches are
+# filled once for each size in API_MEMORY_SIZES (MB, space-separated; scripts/lambda-node-flags.mjs).
+# `pulumi up` passes the stack's shop-infra:apiMemoryMb, the pipelines every stack's
+# (scripts/api-memory-sizes.mjs). A function whose size was left out still runs, compiling without them.
+ARG API_MEMORY_SIZES=""
 RUN mkdir -p ${LAMBDA_TASK_ROOT} && cp -r dist/api ${LAMBDA_TASK_ROOT}/api \
- && node scripts/fill-compile-cache.mjs ${LAMBDA_TASK_ROOT} /build/dist/compile-cache
+ && node scripts/fill-compile-cache.mjs ${LAMBDA_TASK_ROOT} /build/dist/compile-cache ${API_MEMORY_SIZES}
 
 FROM public.ecr.aws/lambda/nodejs:22@${LAMBDA_BASE_DIGEST}
 # Only the bundles ship: no node_modules, sources, tests or tooling reach the runtime image.

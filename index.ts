@@ -211,9 +211,11 @@ function buildImage(
   registry: ContainerRegistry,
   opts: pulumi.ComponentResourceOptions,
 ): RunnableImage {
-  const buildArgs: Record<string, string> = settings.lambdaBaseDigest
-    ? { LAMBDA_BASE_DIGEST: settings.lambdaBaseDigest }
-    : {};
+  const buildArgs: Record<string, string> = {
+    ...(settings.lambdaBaseDigest ? { LAMBDA_BASE_DIGEST: settings.lambdaBaseDigest } : {}),
+    // The image's code caches are filled under the Lambda runtime's flags for this memory size (Dockerfile).
+    API_MEMORY_SIZES: String(settings.api.memoryMb),
+  };
   return new AppImage(
     `${settings.resourcePrefix}-app-image`,
     {

@@ -1,21 +1,29 @@
 /**
  * Fills the API's code caches at image build time (Dockerfile), and for the bench's task root:
- * `node scripts/fill-compile-cache.mjs <task root> <cache dir>`. It loads dist/api and every chunk it may
- * import later, answers one GET /health, and leaves in the cache directory, which the image ships read-only
- * and the Lambda finds through NODE_COMPILE_CACHE, two kinds of V8 code: Node's module compile cache, for
- * the lazy chunks, and the loader's cache of the API bundle, taken after that request and so holding the
- * functions it ran (app/entrypoints/code-cache.ts). Node keys each entry by the file's path and contents,
- * and V8 refuses code made by another V8 or under other V8 flags, so this must run where the files will
- * sit (/var/task), on the Node that will run them (the same base image) and with the same V8 flags.
- * Plain JavaScript: it runs on the image's Node, without tsx.
+ * `node scripts/fill-compile-cache.mjs <task root> <cache dir> [memory MB ...]`. It loads dist/api and every
+ * chunk it may import later, answers one GET /health, and leaves in the cache directory, which the image
+ * ships read-only and the Lambda finds through NODE_COMPILE_CACHE, two kinds of V8 code: Node's module
+ * compile cache, for the lazy chunks, and the loader's cache of the API bundle, taken after that request and
+ * so holding the functions it ran (app/entrypoints/code-cache.ts). Node keys each entry by the file's path
+ * and contents, and V8 refuses code made by another V8 or under other V8 flags, so this runs where the files
+ * will sit (/var/task), on the Node that will run them (the same base image), and once under this process's
+ * own flags plus once per memory size given, under the flags the Lambda runtime starts Node with for it
+ * (lambda-node-flags.mjs). Plain JavaScript: it runs on the image's Node, without tsx.
  */
+import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { createRequire, enableCompileCache } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { lambdaNodeFlags } from "./lambda-node-flags.mjs";
 
-const [taskRoot, cacheDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
-if (!taskRoot || !cacheDir) throw new Error("usage: fill-compile-cache.mjs <task root> <cache dir>");
+const [taskRootArg, cacheDirArg, ...memorySizes] = process.argv.slice(2);
+if (!taskRootArg || !cacheDirArg)
+  throw new Error("usage: fill-compile-cache.mjs <task root> <cache dir> [memory MB ...]");
+const [taskRoot, cacheDir] = [taskRootArg, cacheDirArg].map((arg) => path.resolve(arg));
+// Each memory size in a process of its own, under the runtime's flags for it; the flags are checked first.
+const runs = memorySizes.map((size) => [...lambdaNodeFlags(Number(size)), fileURLToPath(import.meta.url)]);
+for (const run of runs) execFileSync(process.execPath, [...run, taskRoot, cacheDir], { stdio: "inherit" });
 const enabled = enableCompileCache(cacheDir);
 if (enabled.status !== 1 /* ENABLED */)
   throw new Error(`compile cache not enabled: ${JSON.stringify(enabled)}`);

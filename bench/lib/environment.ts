@@ -8,7 +8,9 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startLocalEnvironment, type LocalEnvironment } from "../../app/local/local-environment";
+import { apiMemorySizes } from "../../scripts/api-memory-sizes.mjs";
 import { bundle } from "../../scripts/bundle";
+import { lambdaNodeFlags } from "../../scripts/lambda-node-flags.mjs";
 import { bundleFloorHandler } from "../floor/build";
 
 export const TABLE_PREFIX = "bench";
@@ -39,12 +41,23 @@ export async function bundleIntoTaskRoot(): Promise<string> {
   await bundleFloorHandler(path.join(taskRoot, "express-floor"), "express-handler.ts");
   // The compile cache the image ships (Dockerfile), filled the same way and read-only like /var/task.
   const cache = compileCacheDir(taskRoot);
-  execFileSync(process.execPath, [path.join(root, "scripts", "fill-compile-cache.mjs"), taskRoot, cache], {
+  // For the flags the bench's API processes run with (lambdaNodeArgs), as the image does per memory size.
+  const fill = path.join(root, "scripts", "fill-compile-cache.mjs");
+  execFileSync(process.execPath, [fill, taskRoot, cache, String(BENCH_LAMBDA_MEMORY_MB)], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   setWritable(cache, false);
   return taskRoot;
 }
+
+/** The memory size the bench's API processes stand for: the smallest any stack gives the API (dev's). */
+export const BENCH_LAMBDA_MEMORY_MB = Math.min(...apiMemorySizes());
+
+/**
+ * The flags the Lambda runtime starts Node with for that size (scripts/lambda-node-flags.mjs): every API
+ * process the bench starts, ours and the floors, runs with them.
+ */
+export const lambdaNodeArgs: readonly string[] = lambdaNodeFlags(BENCH_LAMBDA_MEMORY_MB);
 
 /** Where the task root keeps the API's compile cache, as ${LAMBDA_TASK_ROOT}/compile-cache in the image. */
 export function compileCacheDir(taskRoot: string): string {

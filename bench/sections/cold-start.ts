@@ -1,12 +1,14 @@
 /**
  * 1. Cold start of the bundled API handler, in fresh Node processes started the way the Lambda runtime
- * loads it: plain `node`, the bundle from a task root, the Lambda's environment (source maps on).
+ * loads it: `node` with the runtime's flags, the bundle from a task root, the Lambda's environment (source
+ * maps on). A handler that reports it did not use its code cache fails the section, as a figure measured
+ * without it would not be the image's.
  */
 import path from "node:path";
 import { documentClient } from "../../app/aws/clients";
 import { ProductRepository } from "../../app/repositories/product-repository";
 import type { BenchEnvironment } from "../lib/environment";
-import { lambdaEnvironment } from "../lib/environment";
+import { BENCH_LAMBDA_MEMORY_MB, lambdaEnvironment, lambdaNodeArgs } from "../lib/environment";
 import { figure, type SectionResult } from "../lib/figures";
 import { httpApiEvent, lambdaContext } from "../lib/lambda-events";
 import { loadAverage } from "../lib/machine";
@@ -27,8 +29,9 @@ interface ChildTimings {
 function coldScript(handlerFile: string, rawPath: string): string {
   return `
 const start = performance.now();
-const { handler } = require(${JSON.stringify(handlerFile)});
+const { handler, codeCacheStatus } = require(${JSON.stringify(handlerFile)});
 const loaded = performance.now();
+if (codeCacheStatus !== undefined && codeCacheStatus !== "accepted") { console.error("code cache: " + codeCacheStatus); process.exit(1); }
 handler(${JSON.stringify(httpApiEvent("GET", rawPath))}, ${JSON.stringify(lambdaContext)}).then((response) => {
   const answered = performance.now();
   if (response.statusCode !== 200) { console.error(JSON.stringify(response)); process.exit(1); }
@@ -82,7 +85,7 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
   for (let round = -1; round < rounds; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + Math.max(round, 0)) % names.length];
-      const finished = await runToExit(process.execPath, variants[name], {
+      const finished = await runToExit(process.execPath, [...lambdaNodeArgs, ...variants[name]], {
         cwd: env.taskRoot,
         env: name === "floor" ? floorEnv : childEnv,
         timeoutMs: 30_000,
@@ -110,7 +113,7 @@ export async function coldStart(env: BenchEnvironment, rounds: number): Promise<
       `${rounds} rounds; each round spawns \`node -e 0\`, then \`node -e\` scripts that \`require\` dist/api/index.js from a copy of the image's task root and answer one API Gateway v2 event, in rotating order. ` +
       "Wall time is measured by the parent from spawn to exit; init is each round's cold run minus that round's bare run. " +
       "The floor handler (bench/floor/handler.ts: one DynamoDB client, one `GetCommand` through lib-dynamodb, the item as JSON; bundled by esbuild with our options) answers the same `/products/{id}` in the same rotation; node start to first response is the child's boot (performance.now() at its first line) plus loading and the first request, and its ratio is taken within each round. " +
-      "The child runs with the Lambda's environment (NODE_OPTIONS=--enable-source-maps, LOG_LEVEL=INFO) and exits as soon as it has answered.",
+      `Every child, the bare one and the floor's included, runs with the flags the Lambda runtime gives a ${BENCH_LAMBDA_MEMORY_MB} MB function (${lambdaNodeArgs.join(" ")}) and the Lambda's environment (NODE_OPTIONS=--enable-source-maps, LOG_LEVEL=INFO), and exits as soon as it has answered; ours starts from the code caches filled for those flags (NODE_COMPILE_CACHE; the section fails if the handler reports it compiled without them), the floor without a cache.`,
     figures: [
       figure({
         id: "coldStart.bareNodeMs",

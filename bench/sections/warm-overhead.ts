@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { BenchEnvironment } from "../lib/environment";
-import { lambdaEnvironment } from "../lib/environment";
+import { BENCH_LAMBDA_MEMORY_MB, lambdaEnvironment, lambdaNodeArgs } from "../lib/environment";
 import { figure, type SectionResult } from "../lib/figures";
 import { loadAverage } from "../lib/machine";
 import { parseResult, runToExit } from "../lib/processes";
@@ -31,7 +31,7 @@ export async function warmOverhead(
   const repositoryRoot = path.resolve(__dirname, "..", "..");
   const finished = await runToExit(
     process.execPath,
-    ["--import", "tsx", path.join(__dirname, "..", "children", "warm-latency.ts")],
+    [...lambdaNodeArgs, "--import", "tsx", path.join(__dirname, "..", "children", "warm-latency.ts")],
     {
       cwd: repositoryRoot,
       env: lambdaEnvironment(env, "api", {
@@ -62,6 +62,7 @@ export async function warmOverhead(
     method:
       "A child process loads dist/api/index.js and calls its handler with API Gateway v2 events, no HTTP in between: `GET /health` on its own, then `GET /products/{id}` " +
       `interleaved with a raw \`GetCommand\` for the same item through the child's own DocumentClient and with the floor handler (bench/floor: one \`GetCommand\` through lib-dynamodb, the item as JSON, bundled like ours) and the framework floor (bench/floor/express-handler.ts: the same call behind Express 5 and serverless-http, one route, nothing of ours) answering the same event; ${config.warmup} warm-up calls each, then ${options.blocks} runs of ${options.healthBlockSize} \`/health\` calls and of ${options.blockSize} rounds of the four. ` +
+      `The child runs with the flags the Lambda runtime gives a ${BENCH_LAMBDA_MEMORY_MB} MB function (${lambdaNodeArgs.join(" ")}). ` +
       "Each figure is the median over the runs of that run's percentile; the spread is across runs.",
     figures: [
       figure({

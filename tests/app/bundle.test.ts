@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { tables } from "../../app/data/tables";
 import { bundle } from "../../scripts/bundle";
+import { lambdaNodeFlags } from "../../scripts/lambda-node-flags.mjs";
 import { createTestContext, type TestContext } from "../support/local-aws";
 
 /** The Lambda bundles, loaded the way the Lambda runtime loads them: plain Node, no TypeScript, no node_modules. */
@@ -67,7 +68,7 @@ describe("Lambda bundles (npm run bundle)", function () {
     assert.equal(css.statusCode, 200);
   });
 
-  it("dist/api starts from the code cache the image build fills (scripts/fill-compile-cache.mjs)", async () => {
+  it("dist/api starts from the code caches the image build fills, one per memory size (scripts/fill-compile-cache.mjs)", async () => {
     const taskRoot = mkdtempSync(path.join(os.tmpdir(), "shop-task-root-"));
     try {
       cpSync(path.resolve("dist/api"), path.join(taskRoot, "api"), { recursive: true });
@@ -75,20 +76,27 @@ describe("Lambda bundles (npm run bundle)", function () {
       // As in the image build: none of this process's configuration; the script supplies placeholders.
       await promisify(execFile)(
         process.execPath,
-        [path.resolve("scripts/fill-compile-cache.mjs"), taskRoot, cacheDir],
+        [path.resolve("scripts/fill-compile-cache.mjs"), taskRoot, cacheDir, "512"],
         { env: { PATH: process.env.PATH } },
       );
-      const script = `const api = require(${JSON.stringify(path.join(taskRoot, "api/index.js"))}); api.handler(${JSON.stringify(httpEvent("/health"))}, {}).then((r) => console.log(JSON.stringify({ status: api.codeCacheStatus, statusCode: r.statusCode })))`;
-      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
-        env: {
-          ...process.env,
-          NODE_OPTIONS: "",
-          NODE_COMPILE_CACHE: cacheDir,
-          POWERTOOLS_LOG_LEVEL: "SILENT",
-        },
-        cwd: taskRoot,
-      });
-      assert.deepEqual(JSON.parse(stdout), { status: "accepted", statusCode: 200 });
+      const coldStart = async (nodeArgs: string[]) => {
+        const script = `const api = require(${JSON.stringify(path.join(taskRoot, "api/index.js"))}); api.handler(${JSON.stringify(httpEvent("/health"))}, {}).then((r) => console.log(JSON.stringify({ status: api.codeCacheStatus, statusCode: r.statusCode })))`;
+        const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, "-e", script], {
+          env: {
+            ...process.env,
+            NODE_OPTIONS: "",
+            NODE_COMPILE_CACHE: cacheDir,
+            POWERTOOLS_LOG_LEVEL: "SILENT",
+          },
+          cwd: taskRoot,
+        });
+        return JSON.parse(stdout) as { status: string; statusCode: number };
+      };
+      // The Lambda runtime's flags for a 512 MB function, and none (local runs, this bench and tests).
+      assert.deepEqual(await coldStart(lambdaNodeFlags(512)), { status: "accepted", statusCode: 200 });
+      assert.deepEqual(await coldStart([]), { status: "accepted", statusCode: 200 });
+      // A memory size the image was not built for still answers, from a compile of its own.
+      assert.deepEqual(await coldStart(lambdaNodeFlags(1024)), { status: "unmatched", statusCode: 200 });
     } finally {
       rmSync(taskRoot, { recursive: true, force: true });
     }

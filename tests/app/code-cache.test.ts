@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildSync } from "esbuild";
@@ -13,7 +22,7 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
   this.timeout(60_000);
   let dir: string;
   let bundleFile: string;
-  let cacheFile: string;
+  let cacheDir: string;
   let driver: string;
 
   before(() => {
@@ -32,7 +41,7 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
       ].join("\n"),
     );
     bundleFile = path.join(dir, "bundle.js");
-    cacheFile = path.join(dir, "bundle.js.v8-code-cache");
+    cacheDir = path.join(dir, "cache");
     buildSync({
       entryPoints: [path.join(dir, "bundled.ts")],
       outfile: bundleFile,
@@ -48,12 +57,12 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
       path.join(dir, "driver.ts"),
       [
         `import { loadWithCodeCache } from ${JSON.stringify(path.resolve("app/entrypoints/code-cache.ts"))};`,
-        "const [file, cache, write] = process.argv.slice(2);",
-        "const loaded = loadWithCodeCache(file, cache);",
+        "const [file, dir, write] = process.argv.slice(2);",
+        "const loaded = loadWithCodeCache(file, { dir, name: 'bundle.js' });",
         "const bundle = loaded.exports as { triple(value: number): number; fail(): never };",
         "let stack = '';",
         "try { bundle.fail(); } catch (error) { stack = (error as Error).stack ?? ''; }",
-        "if (write === 'write') loaded.writeCodeCache(cache);",
+        "if (write === 'write') loaded.writeCodeCache({ dir, name: 'bundle.js' });",
         "console.log(JSON.stringify({ status: loaded.codeCacheStatus, tripled: bundle.triple(7), stack }));",
       ].join("\n"),
     );
@@ -82,7 +91,7 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
         ...nodeArgs,
         driver,
         bundleFile,
-        cacheFile,
+        cacheDir,
         write ? "write" : "",
       ],
       { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
@@ -91,12 +100,21 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
     return { ...(JSON.parse(stdout) as { status: string; tripled: number; stack: string }), warnings };
   }
 
+  const cacheFiles = () => (existsSync(cacheDir) ? readdirSync(cacheDir).sort() : []);
+  const freshCache = () => {
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(cacheDir);
+  };
+
   it("runs the bundle without a cache, writes one after running it, and the next process uses it", () => {
-    rmSync(cacheFile, { force: true });
+    freshCache();
     const first = load([], true);
     assert.equal(first.status, "absent");
     assert.equal(first.tripled, 21);
-    assert.ok(statSync(cacheFile).size > 8, "a cache beyond its 8-byte header");
+    assert.equal(first.warnings, "", "no cache at all is not worth a warning");
+    const [file] = cacheFiles();
+    assert.match(file, /^bundle\.js\.[0-9a-f]+\.v8-code-cache$/);
+    assert.ok(statSync(path.join(cacheDir, file)).size > 8, "a cache beyond its 8-byte header");
 
     const second = load();
     assert.equal(second.status, "accepted");
@@ -105,6 +123,7 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
   });
 
   it("drops the cache of another build of the same length, which V8's own check accepts, and warns", () => {
+    freshCache();
     load([], true);
     const original = readFileSync(bundleFile, "utf8");
     assert.match(original, /\*3\b/);
@@ -121,15 +140,35 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
     }
   });
 
-  it("compiles without the cache when V8 refuses it (other V8 flags), and warns", () => {
+  it("keeps one cache per set of V8 flags, and says so when none matches this process's", () => {
+    freshCache();
     load([], true);
-    const refused = load(["--max-semi-space-size=4"]);
+    const otherFlags = ["--max-semi-space-size=4", "--max-old-space-size=900"];
+    const unmatched = load(otherFlags);
+    assert.equal(unmatched.status, "unmatched");
+    assert.equal(unmatched.tripled, 21);
+    assert.match(unmatched.warnings, /SHOP_CODE_CACHE_UNUSED.*none for this V8 and its flags/);
+
+    load(otherFlags, true);
+    assert.equal(cacheFiles().length, 2, "a second file, beside the first");
+    assert.equal(load(otherFlags).status, "accepted");
+    assert.equal(load().status, "accepted");
+  });
+
+  it("compiles without a cache V8 refuses (a damaged file), and warns", () => {
+    freshCache();
+    load([], true);
+    const [file] = cacheFiles();
+    const cache = readFileSync(path.join(cacheDir, file));
+    writeFileSync(path.join(cacheDir, file), cache.subarray(0, cache.length >> 1));
+    const refused = load();
     assert.equal(refused.status, "rejected");
     assert.equal(refused.tripled, 21);
-    assert.match(refused.warnings, /SHOP_CODE_CACHE_UNUSED.*V8 refused/);
+    assert.match(refused.warnings, /SHOP_CODE_CACHE_UNUSED.*V8 refused it/);
   });
 
   it("maps stack traces to the TypeScript sources with --enable-source-maps, as a required bundle would", () => {
+    freshCache();
     load([], true);
     const mapped = load(["--enable-source-maps"]);
     assert.equal(mapped.status, "accepted");

@@ -115,6 +115,11 @@ describe("the Pulumi program", () => {
           new RegExp(`^${repositoryUrl}:0\\.1\\.0-[0-9a-f]{12}$`),
         );
         assert.deepEqual(image.inputs.platforms, ["linux/amd64"]);
+        // The image's code caches are filled for the memory size this stack's API runs with.
+        assert.equal(
+          (image.inputs.buildArgs as Record<string, string>).API_MEMORY_SIZES,
+          String(functionNamed(run(), `${prefix}-api`).inputs.memorySize),
+        );
         assert.equal(
           (image.inputs.context as { location: string }).location,
           (image.inputs.dockerfile as { location: string }).location.replace(/\/Dockerfile$/, ""),

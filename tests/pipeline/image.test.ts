@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { dockerignore, parseDockerfile, type Instruction } from "./support/dockerfile";
-import { packageScripts, readRepoFile } from "./support/repo-files";
+import { readdirSync } from "node:fs";
+import { apiMemorySizes } from "../../scripts/api-memory-sizes.mjs";
+import { packageScripts, readRepoFile, readRepoYaml, repositoryRoot } from "./support/repo-files";
 
 const dockerfile = parseDockerfile(readRepoFile("Dockerfile"));
 const ignored = dockerignore(readRepoFile(".dockerignore"));
@@ -83,6 +85,29 @@ describe("Dockerfile", () => {
       argsOf(runtimeStage.instructions, "CMD").map((cmd) => JSON.parse(cmd) as unknown),
       [["api/index.handler"]],
     );
+  });
+
+  it("fills the code caches for every memory size the API runs with, as the pipelines and `pulumi up` pass them", () => {
+    assert.ok(argsOf(buildStage.instructions, "ARG").includes('API_MEMORY_SIZES=""'));
+    const fill = argsOf(buildStage.instructions, "RUN").find((run) => run.includes("fill-compile-cache.mjs"));
+    assert.match(fill ?? "", /fill-compile-cache\.mjs \$\{LAMBDA_TASK_ROOT\} \S+ \$\{API_MEMORY_SIZES\}$/);
+    // The pipelines build one image for every stack: the sizes are every stack's shop-infra:apiMemoryMb.
+    const stacks = readdirSync(repositoryRoot).filter((file) => /^Pulumi\.[^.]+\.yaml$/.test(file));
+    const configured = stacks
+      .map(
+        (file) => readRepoYaml<{ config?: Record<string, unknown> }>(file).config?.["shop-infra:apiMemoryMb"],
+      )
+      .filter((size): size is number => typeof size === "number");
+    assert.ok(configured.length >= 2, "dev and prod configure the API's memory");
+    assert.deepEqual(
+      apiMemorySizes(),
+      [...new Set(configured)].sort((a, b) => a - b),
+    );
+    for (const pipeline of ["buildspec/build.yml", ".github/workflows/deploy.yml"]) {
+      const text = readRepoFile(pipeline);
+      assert.match(text, /node scripts\/api-memory-sizes\.mjs/, `${pipeline} computes the sizes`);
+      assert.match(text, /docker build .*--build-arg API_MEMORY_SIZES="\$\w+"/, `${pipeline} passes them`);
+    }
   });
 
   it("never fetches anything with ADD", () => {
