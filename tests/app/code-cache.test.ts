@@ -12,7 +12,20 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildSync } from "esbuild";
+import { buildSync, type BuildOptions } from "esbuild";
+
+/** One CommonJS file for Node from `entry`, as esbuild bundles ours (scripts/bundle.ts). */
+function buildCommonJs(entry: string, outfile: string, options: BuildOptions = {}): void {
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    logLevel: "silent",
+    ...options,
+  });
+}
 
 /**
  * The API's loader (app/entrypoints/code-cache.ts), each case in a fresh Node process as in a cold start:
@@ -42,16 +55,7 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
     );
     bundleFile = path.join(dir, "bundle.js");
     cacheDir = path.join(dir, "cache");
-    buildSync({
-      entryPoints: [path.join(dir, "bundled.ts")],
-      outfile: bundleFile,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      minify: true,
-      sourcemap: "linked",
-      logLevel: "silent",
-    });
+    buildCommonJs(path.join(dir, "bundled.ts"), bundleFile, { minify: true, sourcemap: "linked" });
     // The driver loads the bundle through the real loader, reports what it saw and, when asked, writes the cache.
     writeFileSync(
       path.join(dir, "driver.ts"),
@@ -67,14 +71,7 @@ describe("loading a bundle with a V8 code cache (app/entrypoints/code-cache.ts)"
       ].join("\n"),
     );
     driver = path.join(dir, "driver.js");
-    buildSync({
-      entryPoints: [path.join(dir, "driver.ts")],
-      outfile: driver,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      logLevel: "silent",
-    });
+    buildCommonJs(path.join(dir, "driver.ts"), driver);
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
